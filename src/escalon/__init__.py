@@ -1,0 +1,3 @@
+"""escalon: escalation management."""
+
+__version__ = "0.1.0"
