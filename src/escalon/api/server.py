@@ -1,0 +1,24 @@
+"""`escalon serve`: API and worker in one process, on SQLite with no other setup."""
+
+from __future__ import annotations
+
+import threading
+
+import uvicorn
+
+from escalon.api.app import create_app
+from escalon.services.context import App
+from escalon.worker.runner import Worker
+
+
+def serve(app: App, host: str, port: int, max_idle: float = 0.5) -> None:
+    worker = Worker(app, max_idle=max_idle)
+    app.listeners.append(worker.wake)
+    stop = threading.Event()
+    thread = worker.start(stop)
+    try:
+        uvicorn.run(create_app(app), host=host, port=port, log_level="info")
+    finally:
+        stop.set()
+        worker.wake()
+        thread.join(timeout=5)

@@ -1,0 +1,54 @@
+"""Who and what a case concerns: customers, services, teams and people, as configured."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TIERS = ("standard", "gold", "vip")
+BUSINESS_VALUES = ("low", "medium", "high", "critical")
+TEAM_KINDS = ("frontline", "specialist", "management", "vendor")
+
+
+@dataclass(frozen=True)
+class Customer:
+    key: str
+    name: str
+    tier: str = "standard"
+    language: str = "en"
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Service:
+    key: str
+    name: str
+    business_value: str = "medium"
+
+
+@dataclass(frozen=True)
+class Person:
+    key: str
+    name: str
+    email: str | None = None
+    chat: str | None = None
+    manager: str | None = None
+    languages: tuple[str, ...] = ("en",)
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Team:
+    key: str
+    name: str
+    kind: str = "frontline"
+    calendar: str | None = None
+    timezone: str = "UTC"
+    manager: str | None = None
+    members: tuple[str, ...] = field(default_factory=tuple)
+    expertise: tuple[str, ...] = field(default_factory=tuple)
+
+
+def highest_value(values: list[str]) -> str | None:
+    """The business value of a set of services is that of the most valuable one."""
+    ranked = [v for v in values if v in BUSINESS_VALUES]
+    return max(ranked, key=BUSINESS_VALUES.index) if ranked else None

@@ -1,0 +1,112 @@
+"""Turn a validated policy document into the immutable `core.policy.Policy` the rules run on.
+
+The database stores a policy version as the JSON of its document (`document_to_json`), and
+compiles it again when a case needs it; so compiling accepts that JSON as well as the model,
+and validates it first: stored data is input like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from escalon.core.calendar import BusinessCalendar, HolidaySource
+from escalon.core.conditions import Condition
+from escalon.core.durations import parse_duration
+from escalon.core.organisation import Customer, Person, Service, Team
+from escalon.core.policy import Policy
+from escalon.core.priority import DEFAULT_MATRIX, DEFAULT_MODIFIERS, Modifier, PriorityRules
+from escalon.core.priority import parse_priority as priority_number
+from escalon.core.sla import Metric, SlaPolicy, Target
+from escalon.holiday_source import PackageHolidaySource
+from escalon.policy.lint import BUILTIN_CALENDAR, PolicyInvalid, check
+from escalon.policy.schema import PolicyDocument, PrioritySpec, SlaSpec
+
+
+def document_to_json(document: PolicyDocument) -> dict[str, Any]:
+    """The JSON-safe form to store; `compile_policy` accepts it back unchanged."""
+    return document.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def compile_policy(
+    document: PolicyDocument | Mapping[str, Any], *, holidays: HolidaySource | None = None
+) -> Policy:
+    """Validate, then build; raises `PolicyInvalid` with every error if the document is bad.
+
+    A model is checked again too, because the schema alone cannot see references between
+    sections (an SLA naming a calendar that does not exist) or calendars that do not build.
+    """
+    data = document_to_json(document) if isinstance(document, PolicyDocument) else document
+    source = holidays if holidays is not None else PackageHolidaySource()
+    checked = check(data, holidays=source)
+    if checked.problems or checked.document is None:
+        raise PolicyInvalid([p.error() for p in checked.problems])
+    doc = checked.document
+    calendars = dict(checked.calendars)
+    calendars.setdefault(BUILTIN_CALENDAR, BusinessCalendar.always_open())
+    return Policy(
+        priority=_priority(doc.priority),
+        sla=tuple(_sla(spec, i) for i, spec in enumerate(doc.sla)),
+        calendars=calendars,
+        customers={
+            key: Customer(key, c.name, c.tier, c.language, c.timezone)
+            for key, c in doc.customers.items()
+        },
+        services={key: Service(key, s.name, s.business_value) for key, s in doc.services.items()},
+        teams={
+            key: Team(
+                key,
+                t.name,
+                t.kind,
+                t.calendar,
+                t.timezone,
+                t.manager,
+                tuple(t.members),
+                tuple(t.expertise),
+            )
+            for key, t in doc.teams.items()
+        },
+        people={
+            key: Person(key, p.name, p.email, p.chat, p.manager, tuple(p.languages), p.timezone)
+            for key, p in doc.people.items()
+        },
+    )
+
+
+def _priority(spec: PrioritySpec | None) -> PriorityRules:
+    """What the document leaves out keeps the defaults of DESIGN 1.2; `modifiers: []` is none."""
+    if spec is None:
+        return PriorityRules()
+    matrix = DEFAULT_MATRIX
+    if spec.matrix is not None:
+        matrix = tuple(tuple(priority_number(p) for p in row) for row in spec.matrix.rows())
+    modifiers = DEFAULT_MODIFIERS
+    if spec.modifiers is not None:
+        modifiers = tuple(
+            Modifier(
+                m.name,
+                Condition.parse(m.when, f"priority.modifiers[{i}].when"),
+                raise_by=m.raise_by or 0,
+                at_least=priority_number(m.at_least) if m.at_least else None,
+            )
+            for i, m in enumerate(spec.modifiers)
+        )
+    return PriorityRules(matrix=matrix, modifiers=modifiers)
+
+
+def _sla(spec: SlaSpec, index: int) -> SlaPolicy:
+    """Each target runs on its own calendar, else the policy's, else the built-in 24x7."""
+    targets: dict[int, dict[Metric, Target]] = {}
+    for label, entry in spec.targets.items():
+        calendar = entry.calendar or spec.calendar or BUILTIN_CALENDAR
+        targets[priority_number(label)] = {
+            Metric(metric): Target(Metric(metric), parse_duration(text), calendar)
+            for metric, text in entry.metrics().items()
+        }
+    return SlaPolicy(
+        name=spec.name,
+        when=Condition.parse(spec.when, f"sla[{index}].when"),
+        targets=targets,
+        warn_at=spec.warn_at,
+        pause_statuses=frozenset(spec.pause_statuses),
+    )

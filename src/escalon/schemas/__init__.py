@@ -1,0 +1,1 @@
+"""Edge schemas (pydantic): what the API, the CLI and the services exchange."""

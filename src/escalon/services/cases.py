@@ -1,0 +1,342 @@
+"""Case use cases: create, change, comment, status, priority override, read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from escalon.core import case as rules
+from escalon.core.errors import InvalidValue, NotFound
+from escalon.core.policy import Policy
+from escalon.core.priority import Override, compute_priority, label, make_override
+from escalon.core.sla import Clock
+from escalon.schemas.cases import (
+    CaseCreate,
+    CaseFilter,
+    CasePage,
+    CaseRead,
+    CaseUpdate,
+    CommentCreate,
+    EventRead,
+    PriorityOverride,
+    StatusChange,
+)
+from escalon.services.case_views import case_fields, read_case
+from escalon.services.context import App
+from escalon.services.journal import record
+from escalon.services.policies import current_version_id
+from escalon.store import clocks as clock_rows
+from escalon.store.models import Case, Event
+
+PRIORITY_INPUTS = {
+    "impact",
+    "urgency",
+    "customer",
+    "customer_tier",
+    "services",
+    "risk_flags",
+    "category",
+    "kind",
+    "audience",
+    "team",
+    "language",
+    "region",
+}
+
+
+def _check_references(policy: Policy, values: dict[str, Any]) -> None:
+    """Keys that name configured things must exist, so a typo is caught rather than ignored."""
+    checks = (("customer", policy.customers), ("team", policy.teams), ("assignee", policy.people))
+    for name, known in checks:
+        value = values.get(name)
+        if value and known and value not in known:
+            raise InvalidValue(f"unknown {name} {value!r}", name)
+    for i, service in enumerate(values.get("services") or []):
+        if policy.services and service not in policy.services:
+            raise InvalidValue(f"unknown service {service!r}", f"services[{i}]")
+
+
+def _apply_fields(row: Case, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if name == "deadline":
+            row.deadline_at = value["at"] if value else None
+            row.deadline_consequence = value["consequence"] if value else None
+        else:
+            setattr(row, name, value)
+
+
+def _reprioritise(row: Case, policy: Policy) -> bool:
+    """Derive priority again from the current facts and any override; say whether it moved."""
+    raw = row.priority_override
+    override = Override(raw["priority"], raw["reason"], raw["by"]) if raw else None
+    facts = rules.case_facts(case_fields(row), policy)
+    result = compute_priority(policy.priority, row.impact, row.urgency, facts, override)
+    changed = result.priority != row.priority
+    row.priority = result.priority
+    row.priority_explanation = list(result.explanation)
+    return changed
+
+
+def _retarget(session: Session, row: Case, policy: Policy, now: datetime) -> None:
+    clocks = _clocks(session, row)
+    facts = rules.case_facts(case_fields(row), policy)
+    plan = rules.on_priority(policy, row.sla_policy, clocks, facts, row.status, now)
+    row.sla_policy = plan.policy_name
+    _save_clocks(session, row, plan.clocks, now)
+
+
+def _clocks(session: Session, row: Case) -> list[Clock]:
+    return [clock_rows.to_core(c) for c in clock_rows.load(session, row.id)]
+
+
+def _save_clocks(session: Session, row: Case, clocks: Sequence[Clock], now: datetime) -> None:
+    clock_rows.save(session, row.id, clocks, now)
+    row.breached = any(c.breached for c in clocks)
+
+
+def _locked(session: Session, ref: str) -> Case:
+    row = session.scalar(select(Case).where(Case.ref == ref.upper()).with_for_update())
+    if row is None:
+        raise NotFound(f"case {ref} does not exist", "ref")
+    return row
+
+
+def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
+    now = app.clock.now()
+    with app.transaction() as session:
+        version_id = current_version_id(session)
+        policy = app.policies.get(session, version_id)
+        values = data.model_dump(mode="python")
+        _check_references(policy, values)
+        customer = policy.customers.get(data.customer or "")
+        if values["customer_tier"] is None and customer is not None:
+            values["customer_tier"] = customer.tier
+        if values["language"] is None and customer is not None:
+            values["language"] = customer.language
+        values["deadline"] = data.deadline.model_dump() if data.deadline else None
+        values["project"] = data.project.model_dump() if data.project else None
+        row = Case(
+            created_at=now,
+            updated_at=now,
+            policy_version_id=version_id,
+            priority=0,
+            priority_explanation=[],
+            priority_override=None,
+            breached=False,
+        )
+        _apply_fields(row, values)
+        _reprioritise(row, policy)
+        session.add(row)
+        session.flush()
+        row.ref = f"ESC-{1000 + row.id}"
+        plan = rules.open_clocks(policy, rules.case_facts(case_fields(row), policy), now)
+        row.sla_policy = plan.policy_name
+        _save_clocks(session, row, plan.clocks, now)
+        record(
+            session,
+            case_id=row.id,
+            ref=row.ref,
+            at=now,
+            actor=actor,
+            type="case_created",
+            data={
+                "title": row.title,
+                "priority": label(row.priority),
+                "explanation": row.priority_explanation,
+                "sla_policy": row.sla_policy,
+                "policy_version": version_id,
+            },
+        )
+        return read_case(session, row)
+
+
+def update_case(app: App, ref: str, data: CaseUpdate, actor: str) -> CaseRead:
+    now = app.clock.now()
+    with app.transaction() as session:
+        row = _locked(session, ref)
+        policy = app.policies.get(session, row.policy_version_id)
+        values = data.model_dump(mode="python", exclude_unset=True)
+        if "project" in values and row.kind != "project":
+            raise InvalidValue("project impact is only for cases of kind 'project'", "project")
+        _check_references(policy, values)
+        before = case_fields(row) | {"title": row.title}
+        _apply_fields(row, values)
+        changes = {k: [before.get(k), v] for k, v in values.items() if before.get(k, v) != v}
+        if not values:
+            return read_case(session, row)
+        row.updated_at = now
+        record(
+            session,
+            case_id=row.id,
+            ref=row.ref or ref,
+            at=now,
+            actor=actor,
+            type="case_updated",
+            data={"changes": changes or values},
+        )
+        if PRIORITY_INPUTS & values.keys():
+            old = row.priority
+            if _reprioritise(row, policy):
+                _retarget(session, row, policy, now)
+                record(
+                    session,
+                    case_id=row.id,
+                    ref=row.ref or ref,
+                    at=now,
+                    actor=actor,
+                    type="priority_changed",
+                    data={
+                        "from": label(old),
+                        "to": label(row.priority),
+                        "explanation": row.priority_explanation,
+                    },
+                )
+        return read_case(session, row)
+
+
+def change_status(app: App, ref: str, data: StatusChange, actor: str) -> CaseRead:
+    now = app.clock.now()
+    with app.transaction() as session:
+        row = _locked(session, ref)
+        _set_status(app, session, row, data.status, now, actor, data.reason)
+        return read_case(session, row)
+
+
+def _set_status(
+    app: App,
+    session: Session,
+    row: Case,
+    status: str,
+    now: datetime,
+    actor: str,
+    reason: str | None,
+) -> None:
+    rules.check_transition(row.status, status)
+    policy = app.policies.get(session, row.policy_version_id)
+    clocks = rules.on_status(policy, row.sla_policy, _clocks(session, row), row.status, status, now)
+    old = row.status
+    row.status = status
+    row.updated_at = now
+    if status == "resolved":
+        row.resolved_at = now
+    elif status == "closed":
+        row.closed_at = now
+    elif status == "reopened":
+        row.resolved_at = row.closed_at = None
+    _save_clocks(session, row, clocks, now)
+    record(
+        session,
+        case_id=row.id,
+        ref=row.ref or "",
+        at=now,
+        actor=actor,
+        type="status_changed",
+        data={"from": old, "to": status, "reason": reason},
+    )
+
+
+def add_comment(app: App, ref: str, data: CommentCreate, actor: str) -> CaseRead:
+    now = app.clock.now()
+    with app.transaction() as session:
+        row = _locked(session, ref)
+        policy = app.policies.get(session, row.policy_version_id)
+        record(
+            session,
+            case_id=row.id,
+            ref=row.ref or ref,
+            at=now,
+            actor=actor,
+            type="comment",
+            data={
+                "kind": data.kind,
+                "body": data.body,
+                "public": data.kind in ("reply", "update", "customer"),
+            },
+        )
+        clocks = rules.on_comment(policy, _clocks(session, row), data.kind, now)
+        if data.kind in ("reply", "update") and row.first_response_at is None:
+            row.first_response_at = now
+        row.updated_at = now
+        _save_clocks(session, row, clocks, now)
+        if data.kind == "customer" and row.status == "waiting_on_customer":
+            _set_status(app, session, row, "open", now, actor, "the customer replied")
+        return read_case(session, row)
+
+
+def override_priority(app: App, ref: str, data: PriorityOverride, actor: str) -> CaseRead:
+    now = app.clock.now()
+    with app.transaction() as session:
+        row = _locked(session, ref)
+        policy = app.policies.get(session, row.policy_version_id)
+        override = make_override(data.priority, data.reason, actor)
+        old = row.priority
+        row.priority_override = {
+            "priority": override.priority,
+            "reason": override.reason,
+            "by": override.by,
+            "at": now.isoformat(),
+        }
+        row.updated_at = now
+        if _reprioritise(row, policy):
+            _retarget(session, row, policy, now)
+        record(
+            session,
+            case_id=row.id,
+            ref=row.ref or ref,
+            at=now,
+            actor=actor,
+            type="priority_overridden",
+            data={
+                "from": label(old),
+                "to": label(row.priority),
+                "reason": override.reason,
+                "explanation": row.priority_explanation,
+            },
+        )
+        return read_case(session, row)
+
+
+def get_case(app: App, ref: str) -> CaseRead:
+    with app.sessions() as session:
+        row = session.scalar(select(Case).where(Case.ref == ref.upper()))
+        if row is None:
+            raise NotFound(f"case {ref} does not exist", "ref")
+        return read_case(session, row)
+
+
+def list_cases(app: App, flt: CaseFilter) -> CasePage:
+    query = select(Case)
+    if flt.status:
+        query = query.where(Case.status == flt.status)
+    if flt.priority:
+        query = query.where(Case.priority == int(flt.priority.upper().lstrip("P")))
+    if flt.team:
+        query = query.where(Case.team == flt.team)
+    if flt.customer:
+        query = query.where(Case.customer == flt.customer)
+    if flt.breached is not None:
+        query = query.where(Case.breached.is_(flt.breached))
+    with app.sessions() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(
+            query.order_by(Case.priority, Case.created_at, Case.id)
+            .limit(flt.limit)
+            .offset(flt.offset)
+        )
+        items = [read_case(session, row) for row in rows]
+    return CasePage(items=items, total=total, limit=flt.limit, offset=flt.offset)
+
+
+def timeline(app: App, ref: str) -> list[EventRead]:
+    with app.sessions() as session:
+        case_id = session.scalar(select(Case.id).where(Case.ref == ref.upper()))
+        if case_id is None:
+            raise NotFound(f"case {ref} does not exist", "ref")
+        events = session.scalars(
+            select(Event).where(Event.case_id == case_id).order_by(Event.at, Event.id)
+        )
+        return [EventRead(at=e.at, actor=e.actor, type=e.type, data=e.data) for e in events]

@@ -1,0 +1,75 @@
+"""What every use case needs: sessions, the clock, compiled policies, a worker to wake."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from escalon.clock import Clock, clock_for
+from escalon.config import Settings
+from escalon.core.errors import NotFound
+from escalon.core.policy import Policy
+from escalon.policy.compile import compile_policy
+from escalon.store.engine import make_engine, make_sessions
+from escalon.store.models import PolicyVersion
+
+
+class PolicyCache:
+    """Compiled policies by version; a version never changes once stored, so caching is safe."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[int | None, Policy] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, version_id: int | None) -> Policy:
+        with self._lock:
+            cached = self._compiled.get(version_id)
+        if cached is not None:
+            return cached
+        if version_id is None:
+            policy = compile_policy({})
+        else:
+            row = session.get(PolicyVersion, version_id)
+            if row is None:
+                raise NotFound(f"policy version {version_id} does not exist", "version")
+            policy = compile_policy(row.document)
+        with self._lock:
+            self._compiled[version_id] = policy
+        return policy
+
+
+@dataclass
+class App:
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    policies: PolicyCache = field(default_factory=PolicyCache)
+    listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> App:
+        engine = make_engine(settings.database_url)
+        sessions = make_sessions(engine)
+        return cls(engine=engine, sessions=sessions, clock=clock_for(sessions))
+
+    @classmethod
+    def from_engine(cls, engine: Engine, clock: Clock | None = None) -> App:
+        sessions = make_sessions(engine)
+        return cls(engine=engine, sessions=sessions, clock=clock or clock_for(sessions))
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One use case, one transaction; listeners (the worker) hear after it commits."""
+        with self.sessions.begin() as session:
+            yield session
+        for listener in self.listeners:
+            listener()
+
+    def refresh_clock(self) -> None:
+        """Re-read the clock mode after `db init --sandbox` changed it."""
+        self.clock = clock_for(self.sessions)

@@ -1,0 +1,85 @@
+"""Mapping between core SLA clocks and their rows, and the timers that wake them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from escalon.core.sla import Clock, ClockState, Metric
+from escalon.store.models import SlaClock, Timer
+
+
+def _us(value: timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+
+def to_core(row: SlaClock) -> Clock:
+    return Clock(
+        metric=Metric(row.metric),
+        target=timedelta(microseconds=row.target_us),
+        calendar=row.calendar,
+        warn_fraction=row.warn_fraction,
+        state=ClockState(row.state),
+        consumed=timedelta(microseconds=row.consumed_us),
+        since=row.since,
+        due_at=row.due_at,
+        warn_due_at=row.warn_due_at,
+        started_at=row.started_at,
+        warned=row.warned,
+        breached=row.breached,
+        cycle=row.cycle,
+        met_at=row.met_at,
+        breached_at=row.breached_at,
+    )
+
+
+def _fill(row: SlaClock, clock: Clock) -> None:
+    row.metric = clock.metric.value
+    row.target_us = _us(clock.target)
+    row.calendar = clock.calendar
+    row.warn_fraction = clock.warn_fraction
+    row.state = clock.state.value
+    row.consumed_us = _us(clock.consumed)
+    row.since = clock.since
+    row.due_at = clock.due_at
+    row.warn_due_at = clock.warn_due_at
+    row.started_at = clock.started_at
+    row.warned = clock.warned
+    row.breached = clock.breached
+    row.cycle = clock.cycle
+    row.met_at = clock.met_at
+    row.breached_at = clock.breached_at
+
+
+def load(session: Session, case_id: int) -> list[SlaClock]:
+    return list(
+        session.scalars(select(SlaClock).where(SlaClock.case_id == case_id).order_by(SlaClock.id))
+    )
+
+
+def save(session: Session, case_id: int, clocks: Sequence[Clock], now: datetime) -> None:
+    """Write the clocks of a case and its one SLA timer: the earliest instant any clock needs.
+
+    One timer row per case means two workers can never work on the same case's clocks at once.
+    """
+    rows = {row.metric: row for row in load(session, case_id)}
+    keep = {clock.metric.value for clock in clocks}
+    for metric, row in rows.items():
+        if metric not in keep:
+            session.delete(row)
+    for clock in clocks:
+        row = rows.get(clock.metric.value)
+        if row is None:
+            row = SlaClock(case_id=case_id)
+            session.add(row)
+        _fill(row, clock)
+    session.execute(delete(Timer).where(Timer.case_id == case_id, Timer.kind == "sla"))
+    upcoming = [t for t in (clock.next_timer_for() for clock in clocks) if t is not None]
+    if upcoming:
+        subject, due_at = min(upcoming, key=lambda t: t[1])
+        session.add(
+            Timer(case_id=case_id, kind="sla", subject=subject, due_at=due_at, created_at=now)
+        )

@@ -1,0 +1,150 @@
+"""ORM rows. Every case-centred row carries its case id, so tables can be partitioned by case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from escalon.store.types import JSONType, UTCDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSONType,
+        list[Any]: JSONType,
+    }
+
+
+class Meta(Base):
+    """Deployment-wide settings kept with the data, such as a sandbox's virtual time."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class PolicyVersion(Base):
+    __tablename__ = "policy_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    document: Mapped[dict[str, Any]]
+    checksum: Mapped[str] = mapped_column(String(64))
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(32), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(100), index=True)
+    audience: Mapped[str] = mapped_column(String(16))
+    customer: Mapped[str | None] = mapped_column(String(100), index=True)
+    customer_tier: Mapped[str | None] = mapped_column(String(16))
+    services: Mapped[list[Any]]
+    affected_customers: Mapped[list[Any]]
+    reporter: Mapped[str | None] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(200), index=True)
+    team: Mapped[str | None] = mapped_column(String(100), index=True)
+    support_level: Mapped[int] = mapped_column(Integer, default=1)
+    impact: Mapped[int] = mapped_column(Integer)
+    urgency: Mapped[int] = mapped_column(Integer)
+    risk_flags: Mapped[list[Any]]
+    language: Mapped[str | None] = mapped_column(String(16))
+    region: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    priority: Mapped[int] = mapped_column(Integer, index=True)
+    priority_explanation: Mapped[list[Any]]
+    priority_override: Mapped[dict[str, Any] | None]
+    deadline_at: Mapped[datetime | None]
+    deadline_consequence: Mapped[str | None] = mapped_column(Text)
+    project: Mapped[dict[str, Any] | None]
+    links: Mapped[list[Any]]
+    contacts: Mapped[list[Any]]
+    policy_version_id: Mapped[int | None] = mapped_column(ForeignKey("policy_versions.id"))
+    sla_policy: Mapped[str | None] = mapped_column(String(100))
+    breached: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    first_response_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SlaClock(Base):
+    __tablename__ = "sla_clocks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    metric: Mapped[str] = mapped_column(String(32))
+    target_us: Mapped[int] = mapped_column(BigInteger)
+    calendar: Mapped[str] = mapped_column(String(100))
+    warn_fraction: Mapped[float] = mapped_column(Float)
+    state: Mapped[str] = mapped_column(String(16))
+    consumed_us: Mapped[int] = mapped_column(BigInteger)
+    since: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    warn_due_at: Mapped[datetime | None]
+    started_at: Mapped[datetime]
+    warned: Mapped[bool] = mapped_column(Boolean, default=False)
+    breached: Mapped[bool] = mapped_column(Boolean, default=False)
+    cycle: Mapped[int] = mapped_column(Integer, default=1)
+    met_at: Mapped[datetime | None]
+    breached_at: Mapped[datetime | None]
+    __table_args__ = (Index("ux_sla_clocks_case_metric", "case_id", "metric", unique=True),)
+
+
+class Timer(Base):
+    """A pending time-based action. The worker's poll is a range scan on `due_at`."""
+
+    __tablename__ = "timers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+
+
+class Event(Base):
+    """One entry of a case's timeline: who did what, when, and why."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]]
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained: each entry's hash covers its content and the previous hash."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    data: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
