@@ -15,8 +15,12 @@ from escalon.store.models import Case, Event
 
 
 def create(app: App, **fields: Any) -> CaseRead:
-    values: dict[str, Any] = {"title": "Portal login is slow", "impact": 3, "urgency": 3,
-                              "customer": "bosphorus-textiles"}
+    values: dict[str, Any] = {
+        "title": "Portal login is slow",
+        "impact": 3,
+        "urgency": 3,
+        "customer": "bosphorus-textiles",
+    }
     values.update(fields)
     return cases.create_case(app, CaseCreate.model_validate(values), "agent-anna")
 
@@ -27,8 +31,12 @@ def clock(case: CaseRead, metric: str) -> Any:
 
 def events(app: App, ref: str, *types: str) -> list[Event]:
     with app.sessions() as session:
-        query = (select(Event).join(Case, Case.id == Event.case_id).where(Case.ref == ref)
-                 .order_by(Event.id))
+        query = (
+            select(Event)
+            .join(Case, Case.id == Event.case_id)
+            .where(Case.ref == ref)
+            .order_by(Event.id)
+        )
         if types:
             query = query.where(Event.type.in_(types))
         return list(session.scalars(query))

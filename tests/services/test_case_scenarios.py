@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from tests.conftest import BUDAPEST
+from tests.services.helpers import clock, create, events, run_for
+
 from escalon.schemas.cases import CaseUpdate, CommentCreate, PriorityOverride, StatusChange
 from escalon.services import cases
 from escalon.services.context import App
-from tests.conftest import BUDAPEST
-from tests.services.helpers import clock, create, events, run_for
 
 
 def local(*args: int) -> datetime:
@@ -62,8 +63,9 @@ def test_waiting_on_customer_pauses_and_the_customer_reply_resumes(app: App) -> 
     assert clock(paused, "resolution").consumed_seconds == 3600
 
     run_for(app, days=1)  # Tuesday 10:00: nothing consumed while waiting
-    resumed = cases.add_comment(app, case.ref, CommentCreate(kind="customer", body="Firefox"),
-                                "customer")
+    resumed = cases.add_comment(
+        app, case.ref, CommentCreate(kind="customer", body="Firefox"), "customer"
+    )
 
     assert resumed.status == "open"
     resolution = clock(resumed, "resolution")
@@ -91,12 +93,14 @@ def test_customer_messages_never_count_as_a_first_response(app: App) -> None:
     case = create(app)
     run_for(app, hours=2)
     after_customer = cases.add_comment(
-        app, case.ref, CommentCreate(kind="customer", body="Any news?"), "customer")
+        app, case.ref, CommentCreate(kind="customer", body="Any news?"), "customer"
+    )
     assert clock(after_customer, "first_response").status == "running"
     assert after_customer.first_response_at is None
 
     after_note = cases.add_comment(
-        app, case.ref, CommentCreate(kind="note", body="Looking at logs"), "anna")
+        app, case.ref, CommentCreate(kind="note", body="Looking at logs"), "anna"
+    )
     assert clock(after_note, "first_response").status == "running"
 
     replied = cases.add_comment(app, case.ref, CommentCreate(kind="reply", body="On it"), "anna")
@@ -118,9 +122,11 @@ def test_update_interval_restarts_on_stakeholder_update_not_on_internal_note(app
 def test_override_needs_a_reason_and_is_recorded(app: App) -> None:
     case = create(app)
     overridden = cases.override_priority(
-        app, case.ref,
+        app,
+        case.ref,
         PriorityOverride(priority="P1", reason="Board demo at 14:00 depends on the portal"),
-        "manager-gabor")
+        "manager-gabor",
+    )
     assert overridden.priority == "P1"
     assert overridden.priority_explanation[-1].startswith("override by manager-gabor → P1")
     assert events(app, case.ref, "priority_overridden")[0].actor == "manager-gabor"
