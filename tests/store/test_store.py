@@ -49,19 +49,19 @@ def test_concurrent_workers_fire_each_breach_exactly_once(app: App) -> None:
 def test_a_worker_dying_mid_batch_loses_no_timer(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     refs = [create(app).ref for _ in range(3)]
     now = _move_time(app, timedelta(hours=9))
-    original = timers.record
+    original = timers.note
     calls = {"n": 0}
 
-    def dies_on_second_case(session, **kwargs):  # type: ignore[no-untyped-def]
+    def dies_on_second_case(session, case, *args):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if kwargs["ref"] == refs[1]:
+        if case.ref == refs[1]:
             raise RuntimeError("worker killed")
-        return original(session, **kwargs)
+        return original(session, case, *args)
 
-    monkeypatch.setattr(timers, "record", dies_on_second_case)
+    monkeypatch.setattr(timers, "note", dies_on_second_case)
     with pytest.raises(RuntimeError):
         timers.fire_due(app, now)
-    monkeypatch.setattr(timers, "record", original)
+    monkeypatch.setattr(timers, "note", original)
     timers.fire_due(app, now)
 
     for ref in refs:

@@ -27,7 +27,7 @@ from escalon.schemas.cases import (
 )
 from escalon.services.case_views import case_fields, read_case
 from escalon.services.context import App
-from escalon.services.journal import record
+from escalon.services.journal import note
 from escalon.services.policies import current_version_id
 from escalon.store import clocks as clock_rows
 from escalon.store.models import Case, Event
@@ -136,14 +136,13 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
         plan = rules.open_clocks(policy, rules.case_facts(case_fields(row), policy), now)
         row.sla_policy = plan.policy_name
         _save_clocks(session, row, plan.clocks, now)
-        record(
+        note(
             session,
-            case_id=row.id,
-            ref=row.ref,
-            at=now,
-            actor=actor,
-            type="case_created",
-            data={
+            row,
+            now,
+            actor,
+            "case_created",
+            {
                 "title": row.title,
                 "priority": label(row.priority),
                 "explanation": row.priority_explanation,
@@ -169,27 +168,18 @@ def update_case(app: App, ref: str, data: CaseUpdate, actor: str) -> CaseRead:
         if not values:
             return read_case(session, row)
         row.updated_at = now
-        record(
-            session,
-            case_id=row.id,
-            ref=row.ref or ref,
-            at=now,
-            actor=actor,
-            type="case_updated",
-            data={"changes": changes or values},
-        )
+        note(session, row, now, actor, "case_updated", {"changes": changes or values})
         if PRIORITY_INPUTS & values.keys():
             old = row.priority
             if _reprioritise(row, policy):
                 _retarget(session, row, policy, now)
-                record(
+                note(
                     session,
-                    case_id=row.id,
-                    ref=row.ref or ref,
-                    at=now,
-                    actor=actor,
-                    type="priority_changed",
-                    data={
+                    row,
+                    now,
+                    actor,
+                    "priority_changed",
+                    {
                         "from": label(old),
                         "to": label(row.priority),
                         "explanation": row.priority_explanation,
@@ -228,15 +218,7 @@ def _set_status(
     elif status == "reopened":
         row.resolved_at = row.closed_at = None
     _save_clocks(session, row, clocks, now)
-    record(
-        session,
-        case_id=row.id,
-        ref=row.ref or "",
-        at=now,
-        actor=actor,
-        type="status_changed",
-        data={"from": old, "to": status, "reason": reason},
-    )
+    note(session, row, now, actor, "status_changed", {"from": old, "to": status, "reason": reason})
 
 
 def add_comment(app: App, ref: str, data: CommentCreate, actor: str) -> CaseRead:
@@ -244,14 +226,13 @@ def add_comment(app: App, ref: str, data: CommentCreate, actor: str) -> CaseRead
     with app.transaction() as session:
         row = _locked(session, ref)
         policy = app.policies.get(session, row.policy_version_id)
-        record(
+        note(
             session,
-            case_id=row.id,
-            ref=row.ref or ref,
-            at=now,
-            actor=actor,
-            type="comment",
-            data={
+            row,
+            now,
+            actor,
+            "comment",
+            {
                 "kind": data.kind,
                 "body": data.body,
                 "public": data.kind in ("reply", "update", "customer"),
@@ -283,14 +264,13 @@ def override_priority(app: App, ref: str, data: PriorityOverride, actor: str) ->
         row.updated_at = now
         if _reprioritise(row, policy):
             _retarget(session, row, policy, now)
-        record(
+        note(
             session,
-            case_id=row.id,
-            ref=row.ref or ref,
-            at=now,
-            actor=actor,
-            type="priority_overridden",
-            data={
+            row,
+            now,
+            actor,
+            "priority_overridden",
+            {
                 "from": label(old),
                 "to": label(row.priority),
                 "reason": override.reason,

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from escalon.store.models import AuditEntry, Event
+from escalon.store.models import AuditEntry, Case, Event
 
 GENESIS = "0" * 64
 
@@ -90,6 +90,13 @@ def record(
         data=payload,
         case_id=case_id,
     )
+
+
+def note(
+    session: Session, case: Case, at: datetime, actor: str, type: str, data: dict[str, Any]
+) -> None:
+    """Record an event on `case`'s timeline (and in the audit log)."""
+    record(session, case_id=case.id, ref=case.ref or "", at=at, actor=actor, type=type, data=data)
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from escalon.clock import VirtualClock
 from escalon.core import case as rules
 from escalon.core.errors import InvalidValue
 from escalon.services.context import App
-from escalon.services.journal import record
+from escalon.services.journal import note
 from escalon.store import clocks as clock_rows
 from escalon.store.engine import is_postgres
 from escalon.store.models import Case, Timer
@@ -41,14 +41,13 @@ def _fire(session: Session, app: App, timer: Timer, now: datetime) -> None:
     clocks = [clock_rows.to_core(c) for c in clock_rows.load(session, row.id)]
     plan = rules.fire_due(policy, clocks, now)
     for event in plan.events:
-        record(
+        note(
             session,
-            case_id=row.id,
-            ref=row.ref or "",
-            at=now,
-            actor=SYSTEM,
-            type=event.type,
-            data=dict(event.data)
+            row,
+            now,
+            SYSTEM,
+            event.type,
+            dict(event.data)
             | {"fired_at": now.isoformat(), "status": row.status, "priority": f"P{row.priority}"},
         )
     clock_rows.save(session, row.id, plan.clocks, now)
