@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -81,12 +83,14 @@ def _reprioritise(row: Case, policy: Policy) -> bool:
     return changed
 
 
-def _retarget(session: Session, row: Case, policy: Policy, now: datetime) -> None:
-    clocks = _clocks(session, row)
-    facts = rules.case_facts(case_fields(row), policy)
-    plan = rules.on_priority(policy, row.sla_policy, clocks, facts, row.status, now)
-    row.sla_policy = plan.policy_name
-    _save_clocks(session, row, plan.clocks, now)
+def _retarget(edit: _Edit, policy_name: str | None) -> None:
+    """Priority moved: keep the time consumed, recompute targets and due instants."""
+    facts = rules.case_facts(case_fields(edit.row), edit.policy)
+    plan = rules.on_priority(
+        edit.policy, policy_name, edit.clocks(), facts, edit.row.status, edit.now
+    )
+    edit.row.sla_policy = plan.policy_name
+    edit.save_clocks(plan.clocks)
 
 
 def _clocks(session: Session, row: Case) -> list[Clock]:
@@ -153,31 +157,57 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
         return read_case(session, row)
 
 
-def update_case(app: App, ref: str, data: CaseUpdate, actor: str) -> CaseRead:
+@dataclass
+class _Edit:
+    """One change to one locked case: everything a use case needs, read once."""
+
+    app: App
+    session: Session
+    row: Case
+    policy: Policy
+    now: datetime
+    actor: str
+
+    def note(self, type: str, data: dict[str, Any]) -> None:
+        note(self.session, self.row, self.now, self.actor, type, data)
+
+    def clocks(self) -> list[Clock]:
+        return _clocks(self.session, self.row)
+
+    def save_clocks(self, clocks: Sequence[Clock]) -> None:
+        _save_clocks(self.session, self.row, clocks, self.now)
+
+    def view(self) -> CaseRead:
+        return read_case(self.session, self.row)
+
+
+@contextmanager
+def _editing(app: App, ref: str, actor: str) -> Iterator[_Edit]:
     now = app.clock.now()
     with app.transaction() as session:
         row = _locked(session, ref)
         policy = app.policies.get(session, row.policy_version_id)
+        yield _Edit(app, session, row, policy, now, actor)
+        row.updated_at = now
+
+
+def update_case(app: App, ref: str, data: CaseUpdate, actor: str) -> CaseRead:
+    with _editing(app, ref, actor) as edit:
+        row = edit.row
         values = data.model_dump(mode="python", exclude_unset=True)
         if "project" in values and row.kind != "project":
             raise InvalidValue("project impact is only for cases of kind 'project'", "project")
-        _check_references(policy, values)
+        _check_references(edit.policy, values)
         before = case_fields(row) | {"title": row.title}
         _apply_fields(row, values)
         changes = {k: [before.get(k), v] for k, v in values.items() if before.get(k, v) != v}
-        if not values:
-            return read_case(session, row)
-        row.updated_at = now
-        note(session, row, now, actor, "case_updated", {"changes": changes or values})
+        if values:
+            edit.note("case_updated", {"changes": changes or values})
         if PRIORITY_INPUTS & values.keys():
             old = row.priority
-            if _reprioritise(row, policy):
-                _retarget(session, row, policy, now)
-                note(
-                    session,
-                    row,
-                    now,
-                    actor,
+            if _reprioritise(row, edit.policy):
+                _retarget(edit, row.sla_policy)
+                edit.note(
                     "priority_changed",
                     {
                         "from": label(old),
@@ -185,90 +215,59 @@ def update_case(app: App, ref: str, data: CaseUpdate, actor: str) -> CaseRead:
                         "explanation": row.priority_explanation,
                     },
                 )
-        return read_case(session, row)
+        return edit.view()
 
 
 def change_status(app: App, ref: str, data: StatusChange, actor: str) -> CaseRead:
-    now = app.clock.now()
-    with app.transaction() as session:
-        row = _locked(session, ref)
-        _set_status(app, session, row, data.status, now, actor, data.reason)
-        return read_case(session, row)
+    with _editing(app, ref, actor) as edit:
+        _set_status(edit, data.status, data.reason)
+        return edit.view()
 
 
-def _set_status(
-    app: App,
-    session: Session,
-    row: Case,
-    status: str,
-    now: datetime,
-    actor: str,
-    reason: str | None,
-) -> None:
+def _set_status(edit: _Edit, status: str, reason: str | None) -> None:
+    row, now = edit.row, edit.now
     rules.check_transition(row.status, status)
-    policy = app.policies.get(session, row.policy_version_id)
-    clocks = rules.on_status(policy, row.sla_policy, _clocks(session, row), row.status, status, now)
+    clocks = rules.on_status(edit.policy, row.sla_policy, edit.clocks(), row.status, status, now)
     old = row.status
     row.status = status
-    row.updated_at = now
     if status == "resolved":
         row.resolved_at = now
     elif status == "closed":
         row.closed_at = now
     elif status == "reopened":
         row.resolved_at = row.closed_at = None
-    _save_clocks(session, row, clocks, now)
-    note(session, row, now, actor, "status_changed", {"from": old, "to": status, "reason": reason})
+    edit.save_clocks(clocks)
+    edit.note("status_changed", {"from": old, "to": status, "reason": reason})
 
 
 def add_comment(app: App, ref: str, data: CommentCreate, actor: str) -> CaseRead:
-    now = app.clock.now()
-    with app.transaction() as session:
-        row = _locked(session, ref)
-        policy = app.policies.get(session, row.policy_version_id)
-        note(
-            session,
-            row,
-            now,
-            actor,
-            "comment",
-            {
-                "kind": data.kind,
-                "body": data.body,
-                "public": data.kind in ("reply", "update", "customer"),
-            },
-        )
-        clocks = rules.on_comment(policy, _clocks(session, row), data.kind, now)
+    with _editing(app, ref, actor) as edit:
+        row = edit.row
+        public = data.kind in ("reply", "update", "customer")
+        edit.note("comment", {"kind": data.kind, "body": data.body, "public": public})
+        clocks = rules.on_comment(edit.policy, edit.clocks(), data.kind, edit.now)
         if data.kind in ("reply", "update") and row.first_response_at is None:
-            row.first_response_at = now
-        row.updated_at = now
-        _save_clocks(session, row, clocks, now)
+            row.first_response_at = edit.now
+        edit.save_clocks(clocks)
         if data.kind == "customer" and row.status == "waiting_on_customer":
-            _set_status(app, session, row, "open", now, actor, "the customer replied")
-        return read_case(session, row)
+            _set_status(edit, "open", "the customer replied")
+        return edit.view()
 
 
 def override_priority(app: App, ref: str, data: PriorityOverride, actor: str) -> CaseRead:
-    now = app.clock.now()
-    with app.transaction() as session:
-        row = _locked(session, ref)
-        policy = app.policies.get(session, row.policy_version_id)
+    with _editing(app, ref, actor) as edit:
+        row = edit.row
         override = make_override(data.priority, data.reason, actor)
         old = row.priority
         row.priority_override = {
             "priority": override.priority,
             "reason": override.reason,
             "by": override.by,
-            "at": now.isoformat(),
+            "at": edit.now.isoformat(),
         }
-        row.updated_at = now
-        if _reprioritise(row, policy):
-            _retarget(session, row, policy, now)
-        note(
-            session,
-            row,
-            now,
-            actor,
+        if _reprioritise(row, edit.policy):
+            _retarget(edit, row.sla_policy)
+        edit.note(
             "priority_overridden",
             {
                 "from": label(old),
@@ -277,7 +276,7 @@ def override_priority(app: App, ref: str, data: PriorityOverride, actor: str) ->
                 "explanation": row.priority_explanation,
             },
         )
-        return read_case(session, row)
+        return edit.view()
 
 
 def get_case(app: App, ref: str) -> CaseRead:
