@@ -15,6 +15,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
+
 from tests.support import postgres as pg_support
 
 # Databases seen by test_each_use_gets_a_fresh_database, in run order.

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE
 from typer.testing import CliRunner
 
 from escalon.cli.main import app
+from tests.conftest import EXAMPLE
 
 runner = CliRunner()
 

@@ -42,7 +42,9 @@ class FakeHolidays:
 class EveryDayHoliday:
     def holidays(self, country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
         first = date(year, 1, 1).toordinal()
-        return {date.fromordinal(o): "closed" for o in range(first, date(year, 12, 31).toordinal() + 1)}
+        return {
+            date.fromordinal(o): "closed" for o in range(first, date(year, 12, 31).toordinal() + 1)
+        }
 
     def working_days(self, country: str, subdivision: str | None, year: int) -> frozenset[date]:
         return frozenset()
@@ -65,16 +67,16 @@ OFFICE_CONFIG: dict[str, Any] = {
 OFFICE = BusinessCalendar.from_config(OFFICE_CONFIG, holidays=HU_FAKE, name="office")
 
 
-def bud(*args: int) -> datetime:
-    return datetime(*args, tzinfo=BUDAPEST)  # type: ignore[misc]
+def bud(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, s, us, tzinfo=BUDAPEST)
 
 
-def nyc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=NEW_YORK)  # type: ignore[misc]
+def nyc(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, s, us, tzinfo=NEW_YORK)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime:
+    return datetime(y, mo, d, h, mi, s, us, tzinfo=UTC)
 
 
 def calendar(hours: Any, zone: str = "Europe/Budapest", **more: Any) -> BusinessCalendar:
@@ -84,7 +86,12 @@ def calendar(hours: Any, zone: str = "Europe/Budapest", **more: Any) -> Business
 # -- office hours: Budapest Mon–Fri 09:00–12:00, 13:00–17:00 -------------------------------
 
 ADD_CASES = [
-    ("target reached exactly at 12:00 is due at 12:00", bud(2026, 1, 5, 9), 3 * H, bud(2026, 1, 5, 12)),
+    (
+        "target reached exactly at 12:00 is due at 12:00",
+        bud(2026, 1, 5, 9),
+        3 * H,
+        bud(2026, 1, 5, 12),
+    ),
     ("crossing lunch skips 12:00-13:00", bud(2026, 1, 5, 11), 2 * H, bud(2026, 1, 5, 14)),
     ("start during lunch waits for 13:00", bud(2026, 1, 5, 12, 30), H, bud(2026, 1, 5, 14)),
     ("start before opening waits for 09:00", bud(2026, 1, 5, 7), 30 * M, bud(2026, 1, 5, 9, 30)),
@@ -97,13 +104,27 @@ ADD_CASES = [
     ("closed date is skipped", bud(2026, 1, 13, 16), 2 * H, bud(2026, 1, 15, 10)),
     ("partial day opens only its hours", bud(2026, 1, 15, 11), 2 * H, bud(2026, 1, 16, 10)),
     ("five full days end Friday 17:00", bud(2026, 1, 19, 9), 35 * H, bud(2026, 1, 23, 17)),
-    ("zero duration returns start though closed", bud(2026, 1, 17, 10), timedelta(0), bud(2026, 1, 17, 10)),
-    ("microseconds are exact", bud(2026, 1, 5, 11, 59, 59, 999_999), 2 * US, bud(2026, 1, 5, 13, 0, 0, 1)),
+    (
+        "zero duration returns start though closed",
+        bud(2026, 1, 17, 10),
+        timedelta(0),
+        bud(2026, 1, 17, 10),
+    ),
+    (
+        "microseconds are exact",
+        bud(2026, 1, 5, 11, 59, 59, 999_999),
+        2 * US,
+        bud(2026, 1, 5, 13, 0, 0, 1),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("start", "duration", "due"), [c[1:] for c in ADD_CASES], ids=[c[0] for c in ADD_CASES])
-def test_office_add_returns_earliest_due_instant(start: datetime, duration: timedelta, due: datetime) -> None:
+@pytest.mark.parametrize(
+    ("start", "duration", "due"), [c[1:] for c in ADD_CASES], ids=[c[0] for c in ADD_CASES]
+)
+def test_office_add_returns_earliest_due_instant(
+    start: datetime, duration: timedelta, due: datetime
+) -> None:
     result = OFFICE.add(start, duration)
     assert result == due
     assert result.tzinfo is UTC
@@ -121,12 +142,16 @@ ELAPSED_CASES = [
     ("same instant is zero", bud(2026, 1, 5, 10), bud(2026, 1, 5, 10), timedelta(0)),
     ("end is excluded", bud(2026, 1, 5, 11), bud(2026, 1, 5, 12), H),
     ("a four-week span", bud(2026, 2, 2, 0), bud(2026, 3, 2, 0), 20 * 7 * H),
-    ("any input zone gives the same", utc(2026, 1, 5, 8), nyc(2026, 1, 5, 10), 3 * H),
+    ("any input zone gives the same", utc(2026, 1, 5, 8), nyc(2026, 1, 5, 6), 3 * H),
 ]
 
 
-@pytest.mark.parametrize(("start", "end", "expected"), [c[1:] for c in ELAPSED_CASES], ids=[c[0] for c in ELAPSED_CASES])
-def test_office_elapsed_counts_open_time_only(start: datetime, end: datetime, expected: timedelta) -> None:
+@pytest.mark.parametrize(
+    ("start", "end", "expected"), [c[1:] for c in ELAPSED_CASES], ids=[c[0] for c in ELAPSED_CASES]
+)
+def test_office_elapsed_counts_open_time_only(
+    start: datetime, end: datetime, expected: timedelta
+) -> None:
     assert OFFICE.elapsed(start, end) == expected
 
 
@@ -146,7 +171,9 @@ OPEN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("at", "expected"), [c[1:] for c in OPEN_CASES], ids=[c[0] for c in OPEN_CASES])
+@pytest.mark.parametrize(
+    ("at", "expected"), [c[1:] for c in OPEN_CASES], ids=[c[0] for c in OPEN_CASES]
+)
 def test_office_is_open(at: datetime, expected: bool) -> None:
     assert OFFICE.is_open(at) is expected
 
@@ -160,7 +187,9 @@ NEXT_OPEN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("at", "expected"), [c[1:] for c in NEXT_OPEN_CASES], ids=[c[0] for c in NEXT_OPEN_CASES])
+@pytest.mark.parametrize(
+    ("at", "expected"), [c[1:] for c in NEXT_OPEN_CASES], ids=[c[0] for c in NEXT_OPEN_CASES]
+)
 def test_office_next_open(at: datetime, expected: datetime) -> None:
     result = OFFICE.next_open(at)
     assert result == expected
@@ -180,8 +209,14 @@ def test_holiday_source_is_asked_once_per_year() -> None:
 # -- overnight intervals -------------------------------------------------------------------
 
 NIGHTS = BusinessCalendar.from_config(
-    {"timezone": "Europe/Budapest", "hours": {"mon-fri": ["22:00-06:00"]}, "holidays": {"country": "HU"}},
-    holidays=FakeHolidays({date(2026, 2, 4): "Wednesday holiday", date(2026, 2, 9): "Monday holiday"}),
+    {
+        "timezone": "Europe/Budapest",
+        "hours": {"mon-fri": ["22:00-06:00"]},
+        "holidays": {"country": "HU"},
+    },
+    holidays=FakeHolidays(
+        {date(2026, 2, 4): "Wednesday holiday", date(2026, 2, 9): "Monday holiday"}
+    ),
 )
 
 NIGHT_OPEN_CASES = [
@@ -198,7 +233,9 @@ NIGHT_OPEN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("at", "expected"), [c[1:] for c in NIGHT_OPEN_CASES], ids=[c[0] for c in NIGHT_OPEN_CASES])
+@pytest.mark.parametrize(
+    ("at", "expected"), [c[1:] for c in NIGHT_OPEN_CASES], ids=[c[0] for c in NIGHT_OPEN_CASES]
+)
 def test_overnight_interval_belongs_to_the_day_it_starts(at: datetime, expected: bool) -> None:
     assert NIGHTS.is_open(at) is expected
 
@@ -236,7 +273,7 @@ def test_always_open_counts_wall_time() -> None:
     assert cal.timezone == "UTC"
     assert cal.is_open(start)
     assert cal.next_open(start) == start
-    assert cal.add(start, 5 * timedelta(days=1)) == start + 5 * timedelta(days=1)
+    assert cal.add(start, 120 * H) == start.astimezone(UTC) + 120 * H  # real hours
     assert cal.elapsed(start, nyc(2026, 3, 9, 12)) == 47 * H  # New York lost an hour
 
 
@@ -244,7 +281,7 @@ def test_24x7_local_calendar_respects_closed_dates_and_dst() -> None:
     cal = calendar("24x7", closed=["2026-03-30", {"date": "2026-03-31", "hours": ["10:00-11:00"]}])
     assert cal.elapsed(bud(2026, 3, 29), bud(2026, 3, 30)) == 23 * H
     assert cal.elapsed(bud(2026, 3, 29), bud(2026, 4, 1)) == 24 * H
-    assert cal.add(bud(2026, 3, 29, 23), 2 * H) == bud(2026, 3, 31, 10)
+    assert cal.add(bud(2026, 3, 29, 23), 2 * H) == bud(2026, 3, 31, 11)
     assert not cal.is_open(bud(2026, 3, 30, 12))
 
 
@@ -293,7 +330,9 @@ def test_repeated_wall_time_at_fall_back_takes_first_occurrence() -> None:
 def test_new_york_business_hours_across_spring_forward_weekend() -> None:
     cal = calendar({"mon-fri": ["09:00-17:00"]}, "America/New_York")
     assert cal.add(nyc(2026, 3, 6, 16), 2 * H) == utc(2026, 3, 9, 14)  # Monday 10:00 EDT
-    assert cal.elapsed(utc(2026, 3, 6, 21), utc(2026, 3, 9, 13)) == H  # Fri 16:00 EST..Mon 09:00 EDT
+    assert (
+        cal.elapsed(utc(2026, 3, 6, 21), utc(2026, 3, 9, 13)) == H
+    )  # Fri 16:00 EST..Mon 09:00 EDT
 
 
 # -- refusals ---------------------------------------------------------------------------------
@@ -329,7 +368,8 @@ def test_end_before_start_is_refused_not_zero() -> None:
 
 
 def test_calendar_never_open_gives_up_instead_of_looping() -> None:
-    cal = BusinessCalendar.from_config(OFFICE_CONFIG, holidays=EveryDayHoliday())
+    config = {key: OFFICE_CONFIG[key] for key in ("timezone", "hours", "holidays")}
+    cal = BusinessCalendar.from_config(config, holidays=EveryDayHoliday())
     with pytest.raises(CalendarError, match="no open time"):
         cal.add(bud(2026, 1, 5, 9), H)
     with pytest.raises(CalendarError, match="no open time"):
@@ -341,10 +381,18 @@ def _hours(**days: Any) -> dict[str, Any]:
 
 
 BAD_CONFIGS = [
-    (_hours(**{"mon-fri": ["09:00-12:00", "13:00-1700"]}), "hours.mon-fri[1]", "'13:00-1700' is not an interval HH:MM-HH:MM"),
+    (
+        _hours(**{"mon-fri": ["09:00-12:00", "13:00-1700"]}),
+        "hours.mon-fri[1]",
+        "'13:00-1700' is not an interval HH:MM-HH:MM",
+    ),
     ({"timezone": "Europe/Budapest"}, "hours", "missing"),
     (_hours(mon=["09:00-12:00", "11:00-13:00"]), "hours.mon[1]", "overlaps"),
-    (_hours(**{"mon-fri": ["09:00-17:00"], "fri": ["09:00-12:00"]}), "hours.fri", "fri is already given by 'mon-fri'"),
+    (
+        _hours(**{"mon-fri": ["09:00-17:00"], "fri": ["09:00-12:00"]}),
+        "hours.fri",
+        "fri is already given by 'mon-fri'",
+    ),
     (_hours(**{"mon-fry": ["09:00-17:00"]}), "hours.mon-fry", "is not a day"),
     (_hours(mon=["09:00-25:00"]), "hours.mon[0]", "outside 00:00-24:00"),
     (_hours(mon=["09:00-09:00"]), "hours.mon[0]", "empty"),
@@ -354,16 +402,38 @@ BAD_CONFIGS = [
     ({"timezone": "Europe/Budapst", "hours": "24x7"}, "timezone", "unknown time zone"),
     ({"hours": "24x7"}, "timezone", "IANA"),
     ({"timezone": "UTC", "hours": "24x7", "closed": ["2026-13-01"]}, "closed[0]", "not a date"),
-    ({"timezone": "UTC", "hours": "24x7", "closed": ["2026-12-24", date(2026, 12, 24)]}, "closed[1]", "listed twice"),
-    ({"timezone": "UTC", "hours": "24x7", "closed": [{"date": "2026-12-31", "hours": ["9-12"]}]}, "closed[0].hours[0]", "not an interval"),
-    ({"timezone": "UTC", "hours": "24x7", "closed": [{"day": "2026-12-31"}]}, "closed[0]", "unknown key 'day'"),
-    ({"timezone": "UTC", "hours": "24x7", "holidays": {"country": "Hungary"}}, "holidays.country", "country code"),
-    ({"timezone": "UTC", "hours": "24x7", "holidays": {"country": "HU"}}, "holidays", "holiday source"),
+    (
+        {"timezone": "UTC", "hours": "24x7", "closed": ["2026-12-24", date(2026, 12, 24)]},
+        "closed[1]",
+        "listed twice",
+    ),
+    (
+        {"timezone": "UTC", "hours": "24x7", "closed": [{"date": "2026-12-31", "hours": ["9-12"]}]},
+        "closed[0].hours[0]",
+        "not an interval",
+    ),
+    (
+        {"timezone": "UTC", "hours": "24x7", "closed": [{"day": "2026-12-31"}]},
+        "closed[0]",
+        "unknown key 'day'",
+    ),
+    (
+        {"timezone": "UTC", "hours": "24x7", "holidays": {"country": "Hungary"}},
+        "holidays.country",
+        "country code",
+    ),
+    (
+        {"timezone": "UTC", "hours": "24x7", "holidays": {"country": "HU"}},
+        "holidays",
+        "holiday source",
+    ),
     ({"timezone": "UTC", "hours": "24x7", "timezon": "UTC"}, "timezon", "unknown key"),
 ]
 
 
-@pytest.mark.parametrize(("config", "field", "message"), BAD_CONFIGS, ids=[c[1] + ": " + c[2] for c in BAD_CONFIGS])
+@pytest.mark.parametrize(
+    ("config", "field", "message"), BAD_CONFIGS, ids=[c[1] + ": " + c[2] for c in BAD_CONFIGS]
+)
 def test_bad_config_error_names_the_field(config: dict[str, Any], field: str, message: str) -> None:
     with pytest.raises(CalendarError) as info:
         BusinessCalendar.from_config(config)
@@ -456,7 +526,7 @@ durations = st.one_of(
     st.integers(0, 240).map(lambda quarters: quarters * 15 * M),
 )
 calendars = pytest.mark.parametrize("name", sorted(PROPERTY_CALENDARS))
-fast = settings(max_examples=150, deadline=None)
+fast = settings(max_examples=250, deadline=None)
 
 
 @calendars
@@ -470,7 +540,9 @@ def test_elapsed_inverts_add_exactly(name: str, start: datetime, duration: timed
 @calendars
 @fast
 @given(start=instants(), first=durations, second=durations)
-def test_add_is_monotonic_in_duration(name: str, start: datetime, first: timedelta, second: timedelta) -> None:
+def test_add_is_monotonic_in_duration(
+    name: str, start: datetime, first: timedelta, second: timedelta
+) -> None:
     cal = PROPERTY_CALENDARS[name]
     short, long = sorted((first, second))
     assert start <= cal.add(start, short) <= cal.add(start, long)
@@ -479,7 +551,9 @@ def test_add_is_monotonic_in_duration(name: str, start: datetime, first: timedel
 @calendars
 @fast
 @given(start=instants(), duration=durations)
-def test_add_never_lands_inside_a_closed_period(name: str, start: datetime, duration: timedelta) -> None:
+def test_add_never_lands_inside_a_closed_period(
+    name: str, start: datetime, duration: timedelta
+) -> None:
     cal = PROPERTY_CALENDARS[name]
     due = cal.add(start, duration)
     if duration and due > start:
@@ -491,7 +565,7 @@ def test_add_never_lands_inside_a_closed_period(name: str, start: datetime, dura
 @given(a=instants(), b=instants(), c=instants())
 def test_elapsed_is_additive(name: str, a: datetime, b: datetime, c: datetime) -> None:
     cal = PROPERTY_CALENDARS[name]
-    a, b, c = sorted((a, b, c))
+    a, b, c = sorted((a, b, c), key=lambda t: t.astimezone(UTC))  # same-zone < ignores fold
     assert cal.elapsed(a, c) == cal.elapsed(a, b) + cal.elapsed(b, c)
 
 
@@ -500,8 +574,8 @@ def test_elapsed_is_additive(name: str, a: datetime, b: datetime, c: datetime) -
 @given(at=instants())
 def test_is_open_and_next_open_agree_with_elapsed(name: str, at: datetime) -> None:
     cal = PROPERTY_CALENDARS[name]
-    assert cal.is_open(at) == (cal.elapsed(at, at + US) == US)
+    assert cal.is_open(at) == (cal.elapsed(at, at.astimezone(UTC) + US) == US)
     opens = cal.next_open(at)
     assert cal.is_open(opens)
     assert cal.elapsed(at, opens) == timedelta(0)
-    assert (opens == at) == cal.is_open(at)
+    assert (opens == at.astimezone(UTC)) == cal.is_open(at)  # fold=1 never equals across zones

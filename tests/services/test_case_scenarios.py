@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.conftest import BUDAPEST
-from tests.services.helpers import clock, create, events, run_for
-
 from escalon.schemas.cases import CaseUpdate, CommentCreate, PriorityOverride, StatusChange
 from escalon.services import cases
 from escalon.services.context import App
+from tests.conftest import BUDAPEST
+from tests.services.helpers import clock, create, events, run_for
 
 
 def local(*args: int) -> datetime:

@@ -9,7 +9,6 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select, text, update
-from tests.services.helpers import create, events
 
 from escalon.clock import VirtualClock
 from escalon.services import journal, policies, timers
@@ -17,6 +16,7 @@ from escalon.services.context import App
 from escalon.store.engine import is_postgres
 from escalon.store.models import AuditEntry, Base, Event, Timer
 from escalon.worker.runner import Worker
+from tests.services.helpers import create, events
 
 
 def test_migrations_build_exactly_the_models(app: App) -> None:

@@ -25,6 +25,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
@@ -48,7 +49,8 @@ _ZERO = timedelta(0)
 _ONE_US = timedelta(microseconds=1)
 _MAX_CLOSED_DAYS = 3660  # give up after ten years without a single open minute
 _CACHE_LIMIT = 1 << 15  # cached dates (~90 years); the cache is dropped when it grows past this
-_LAST_ORDINAL = date.max.toordinal() - 2
+_FIRST_ORDINAL = date(2, 1, 1).toordinal()  # keeps local midnight +- offsets representable
+_LAST_ORDINAL = date(9998, 12, 31).toordinal()
 
 
 class HolidaySource(Protocol):
@@ -114,7 +116,8 @@ def _before(day: _Day, at: int) -> int:
 class BusinessCalendar:
     """Opening hours in one time zone, minus holidays; build it with `from_config`.
 
-    Instances memoize their dates, so share one per configured calendar.
+    Instances memoize their dates, so share one per configured calendar; equality is identity
+    because two calendars with the same rules but different holiday sources are not the same.
     """
 
     timezone: str
@@ -158,6 +161,7 @@ class BusinessCalendar:
         )
 
     @classmethod
+    @cache  # one shared instance, so its per-date cache is shared too
     def always_open(cls) -> BusinessCalendar:
         """24x7 in UTC: business time equals wall time."""
         return cls("UTC", ALWAYS, name="24x7")
@@ -182,14 +186,15 @@ class BusinessCalendar:
         days = self._days
         closed_run = 0
         while True:
-            total = day[6]
+            day_start, _, starts, _, cum_start, cum_end, total = day
             if total:
-                done = _before(day, now) if now > day[0] else 0
-                if need <= total - done:
+                done = _before(day, now) if now > day_start else 0
+                left = total - done
+                if need <= left:
                     target = done + need
-                    j = bisect_left(day[5], target)
-                    return _utc(day[2][j] + target - day[4][j])
-                need -= total - done
+                    j = bisect_left(cum_end, target)  # left: a target met at a close stays there
+                    return _utc(starts[j] + target - cum_start[j])
+                need -= left
                 closed_run = 0
             else:
                 closed_run += 1
@@ -197,7 +202,7 @@ class BusinessCalendar:
                     raise CalendarError("no open time within ten years", "hours")
             ordinal += 1
             day = days.get(ordinal) or self._day(ordinal)
-            now = day[0]
+            now = day.start
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
         """Open time in [start, end). An end before the start is refused, not read as zero,
@@ -209,14 +214,14 @@ class BusinessCalendar:
                 raise CalendarError(f"{end.isoformat()} is before start", "end")
             return _ZERO
         ordinal, day = self._locate(first)
-        if last < day[1]:
+        if last < day.end:
             return timedelta(microseconds=_before(day, last) - _before(day, first))
-        total = day[6] - _before(day, first)
+        total = day.total - _before(day, first)
         days = self._days
         ordinal += 1
         day = days.get(ordinal) or self._day(ordinal)
-        while last >= day[1]:
-            total += day[6]
+        while last >= day.end:
+            total += day.total
             ordinal += 1
             day = days.get(ordinal) or self._day(ordinal)
         return timedelta(microseconds=total + _before(day, last))
@@ -252,10 +257,10 @@ class BusinessCalendar:
         """
         ordinal = (us + self._guess) // _DAY_US
         day = self._days.get(ordinal) or self._day(ordinal)
-        while us < day[0]:
+        while us < day.start:
             ordinal -= 1
             day = self._day(ordinal)
-        while us >= day[1]:
+        while us >= day.end:
             ordinal += 1
             day = self._day(ordinal)
         return ordinal, day
@@ -269,8 +274,8 @@ class BusinessCalendar:
         return day
 
     def _build_day(self, ordinal: int) -> _Day:
-        if not 1 < ordinal < _LAST_ORDINAL:
-            raise CalendarError("instant outside the supported range of dates", "start")
+        if not _FIRST_ORDINAL <= ordinal <= _LAST_ORDINAL:
+            raise CalendarError("outside the supported dates (years 2 to 9998)")
         lo = self._wall_us(datetime.fromordinal(ordinal))
         hi = self._wall_us(datetime.fromordinal(ordinal + 1))
         pieces = sorted(

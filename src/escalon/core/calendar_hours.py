@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -54,7 +55,8 @@ class CalendarSpec:
 
 def format_interval(interval: Interval) -> str:
     start, end = interval
-    return f"{start // 60:02d}:{start % 60:02d}-{end // 60 % 24 if end != 1440 else 24:02d}:{end % 60:02d}"
+    end_hour = 24 if end == DAY_MINUTES else end // 60 % 24
+    return f"{start // 60:02d}:{start % 60:02d}-{end_hour:02d}:{end % 60:02d}"
 
 
 def parse_interval(text: object, field: str) -> Interval:
@@ -80,7 +82,7 @@ def parse_day_hours(value: object, field: str) -> DayHours:
     if not isinstance(value, list | tuple):
         raise CalendarError(f"expected a list of HH:MM-HH:MM intervals, got {value!r}", field)
     parsed = sorted((parse_interval(t, f"{field}[{i}]"), i) for i, t in enumerate(value))
-    for (prev, i), (cur, j) in zip(parsed, parsed[1:], strict=False):
+    for (prev, i), (cur, j) in pairwise(parsed):
         if cur[0] < prev[1]:
             raise CalendarError(f"{value[j]!r} overlaps {value[i]!r}", f"{field}[{j}]")
     return tuple(interval for interval, _ in parsed)

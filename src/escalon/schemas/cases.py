@@ -214,4 +214,4 @@ class CaseFilter(Strict):
     customer: str | None = None
     breached: bool | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=1_000_000_000)
