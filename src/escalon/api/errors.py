@@ -51,7 +51,7 @@ def install(app: FastAPI) -> None:
         first = errors[0] if errors else {"field": None, "message": "invalid request"}
         malformed = any(e.get("type") == "json_invalid" for e in exc.errors())
         code = "malformed_json" if malformed else "validation_error"
-        text = first["message"] if malformed else f"{first['field']}: {first['message']}"
+        text = str(first["message"]) if malformed else f"{first['field']}: {first['message']}"
         return JSONResponse(
             status_code=400 if malformed else 422,
             content=error_body(code, text, first["field"] or None, errors=errors),

@@ -184,7 +184,8 @@ def json_safe(value: Any) -> Any:
 def _calendar(value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise fail("a calendar must be a mapping (timezone, hours, holidays, closed)")
-    return json_safe(value)
+    safe: dict[str, Any] = json_safe(value)
+    return safe
 
 
 def condition_problem(raw: Any, place: str = "") -> tuple[str, str] | None:

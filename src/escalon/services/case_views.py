@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from escalon.core.priority import label
-from escalon.schemas.cases import CaseRead, ClockRead, Deadline
+from escalon.schemas.cases import CaseRead, ClockRead, Deadline, ProjectImpact
 from escalon.store import clocks as clock_rows
 from escalon.store.models import Case
 
@@ -63,7 +63,7 @@ def read_case(session: Session, row: Case) -> CaseRead:
         priority_explanation=row.priority_explanation,
         priority_override=row.priority_override,
         deadline=deadline,
-        project=row.project,
+        project=ProjectImpact.model_validate(row.project) if row.project else None,
         links=row.links,
         contacts=row.contacts,
         policy_version=row.policy_version_id,

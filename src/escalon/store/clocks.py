@@ -71,11 +71,11 @@ def save(session: Session, case_id: int, clocks: Sequence[Clock], now: datetime)
         if metric not in keep:
             session.delete(row)
     for clock in clocks:
-        row = rows.get(clock.metric.value)
-        if row is None:
-            row = SlaClock(case_id=case_id)
-            session.add(row)
-        _fill(row, clock)
+        existing = rows.get(clock.metric.value)
+        if existing is None:
+            existing = SlaClock(case_id=case_id)
+            session.add(existing)
+        _fill(existing, clock)
     session.execute(delete(Timer).where(Timer.case_id == case_id, Timer.kind == "sla"))
     upcoming = [t for t in (clock.next_timer_for() for clock in clocks) if t is not None]
     if upcoming:
