@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from escalon.clock import VirtualClock
 from escalon.schemas.cases import CaseUpdate, CommentCreate, PriorityOverride, StatusChange
 from escalon.services import cases
 from escalon.services.context import App
@@ -137,3 +138,19 @@ def test_resolving_meets_all_clocks_and_stops_timers(app: App) -> None:
     assert {c.status for c in resolved.clocks} == {"met"}
     run_for(app, days=10)
     assert events(app, case.ref, "sla_warning", "sla_breach") == []
+
+
+def test_resolving_after_the_due_instant_before_the_worker_ran_still_records_the_breach(
+    app: App,
+) -> None:
+    case = create(app)  # first response due Monday 16:00 in Budapest
+    with app.transaction() as session:  # time passes, but no worker processes the timer
+        VirtualClock.set(session, local(2026, 11, 23, 16, 30))
+
+    resolved = cases.change_status(app, case.ref, StatusChange(status="resolved"), "anna")
+
+    breach = events(app, case.ref, "sla_breach")
+    assert [e.data["metric"] for e in breach] == ["first_response"]
+    assert breach[0].data["due_at"].startswith("2026-11-23T15:00:00")
+    assert resolved.breached
+    assert clock(resolved, "first_response").status == "met"

@@ -138,11 +138,17 @@ def on_comment(
         return tuple(clocks)
     result = _map(clocks, policy, {Metric.FIRST_RESPONSE}, sla.meet, now)
     return tuple(
-        sla.restart(c, _cal(policy, c.calendar), now)
+        _restart_update(c, _cal(policy, c.calendar), now)
         if c.metric is Metric.UPDATE_INTERVAL and c.state is not ClockState.MET
         else c
         for c in result
     )
+
+
+def _restart_update(clock: Clock, cal: sla.Calendar, now: datetime) -> Clock:
+    """A new update cycle; it stays paused while the case's clocks are paused."""
+    fresh = sla.restart(clock, cal, now)
+    return sla.pause(fresh, cal, now) if clock.state is ClockState.PAUSED else fresh
 
 
 def on_priority(
@@ -175,7 +181,8 @@ def on_priority(
         else:
             old_cal = _cal(policy, clock.calendar)
             result.append(sla.retarget(clock, target, chosen.warn_at, cal, old_cal, now))
-    return ClockPlan(tuple(result), chosen.name)
+    kept = [c for c in clocks if c.metric not in targets and c.state is ClockState.MET]
+    return ClockPlan((*result, *kept), chosen.name)
 
 
 def fire_due(policy: Policy, clocks: Sequence[Clock], now: datetime) -> ClockPlan:

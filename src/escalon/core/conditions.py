@@ -21,6 +21,13 @@ def _as_set(value: Any) -> set[Any]:
     return {value}
 
 
+def _member(actual: Any, expected: Any) -> bool:
+    try:
+        return actual in _as_set(expected)
+    except TypeError:  # an unhashable fact (a list) is never a member
+        return False
+
+
 def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     def check(actual: Any, expected: Any) -> bool:
         try:
@@ -34,9 +41,9 @@ def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": lambda a, v: a == v,
     "ne": lambda a, v: a != v,
-    "in": lambda a, v: a in _as_set(v),
-    "not_in": lambda a, v: a not in _as_set(v),
-    "contains": lambda a, v: v in _as_set(a),
+    "in": _member,
+    "not_in": lambda a, v: not _member(a, v),
+    "contains": lambda a, v: _member(v, a),
     "intersects": lambda a, v: bool(_as_set(a) & _as_set(v)),
     "exists": lambda a, v: (a is not None and a != [] and a != "") == bool(v),
     "gt": _compare(lambda a, v: a > v),
@@ -79,7 +86,8 @@ class Condition:
         if op not in OPERATORS:
             known = ", ".join(sorted(OPERATORS))
             raise InvalidValue(f"unknown operator {op!r} (known: {known})", f"{place}.op")
-        return cls("field", field=str(raw["field"]), op=op, value=raw.get("value"))
+        value = raw.get("value", True if op == "exists" else None)
+        return cls("field", field=str(raw["field"]), op=op, value=value)
 
     def matches(self, facts: Mapping[str, Any]) -> bool:
         if self.kind == "always":

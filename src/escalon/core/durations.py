@@ -17,7 +17,10 @@ def parse_duration(text: str, field: str | None = None) -> timedelta:
     if not compact or _PART.sub("", compact):
         raise InvalidValue(f"{text!r} is not a duration (use e.g. 4h, 1h30m, 45m)", field)
     seconds = sum(int(n) * _UNITS[unit] for n, unit in _PART.findall(compact))
-    return timedelta(seconds=seconds)
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        raise InvalidValue(f"{text!r} is too long for a duration", field) from None
 
 
 def format_duration(value: timedelta) -> str:

@@ -31,6 +31,7 @@ from escalon.services.case_views import case_fields, read_case
 from escalon.services.context import App
 from escalon.services.journal import note
 from escalon.services.policies import current_version_id
+from escalon.services.timers import catch_up
 from escalon.store import clocks as clock_rows
 from escalon.store.models import Case, Event
 
@@ -91,10 +92,6 @@ def _retarget(edit: _Edit, policy_name: str | None) -> None:
     )
     edit.row.sla_policy = plan.policy_name
     edit.save_clocks(plan.clocks)
-
-
-def _clocks(session: Session, row: Case) -> list[Clock]:
-    return [clock_rows.to_core(c) for c in clock_rows.load(session, row.id)]
 
 
 def _save_clocks(session: Session, row: Case, clocks: Sequence[Clock], now: datetime) -> None:
@@ -172,7 +169,8 @@ class _Edit:
         note(self.session, self.row, self.now, self.actor, type, data)
 
     def clocks(self) -> list[Clock]:
-        return _clocks(self.session, self.row)
+        """The case's clocks, with anything already due fired first."""
+        return catch_up(self.session, self.row, self.policy, self.now)
 
     def save_clocks(self, clocks: Sequence[Clock]) -> None:
         _save_clocks(self.session, self.row, clocks, self.now)

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from escalon.clock import VirtualClock
 from escalon.core import case as rules
 from escalon.core.errors import InvalidValue
+from escalon.core.policy import Policy
+from escalon.core.sla import Clock
 from escalon.services.context import App
 from escalon.services.journal import note
 from escalon.store import clocks as clock_rows
@@ -32,26 +34,34 @@ def _claim(session: Session, app: App, now: datetime) -> Timer | None:
     return session.scalar(query)
 
 
+def catch_up(session: Session, row: Case, policy: Policy, now: datetime) -> list[Clock]:
+    """Fire the warnings and breaches already due before anything else changes the clocks.
+
+    A case resolved or paused after a due instant but before the worker's next tick still
+    gets its breach, dated by its due instant in the event data.
+    """
+    clocks = [clock_rows.to_core(c) for c in clock_rows.load(session, row.id)]
+    plan = rules.fire_due(policy, clocks, now)
+    for event in plan.events:
+        data = dict(event.data) | {
+            "fired_at": now.isoformat(),
+            "status": row.status,
+            "priority": f"P{row.priority}",
+        }
+        note(session, row, now, SYSTEM, event.type, data)
+    if plan.events:
+        row.breached = any(c.breached for c in plan.clocks)
+    return list(plan.clocks)
+
+
 def _fire(session: Session, app: App, timer: Timer, now: datetime) -> None:
     row = session.scalar(select(Case).where(Case.id == timer.case_id).with_for_update())
     if row is None:
         session.delete(timer)
         return
-    policy = app.policies.get(session, row.policy_version_id)
-    clocks = [clock_rows.to_core(c) for c in clock_rows.load(session, row.id)]
-    plan = rules.fire_due(policy, clocks, now)
-    for event in plan.events:
-        note(
-            session,
-            row,
-            now,
-            SYSTEM,
-            event.type,
-            dict(event.data)
-            | {"fired_at": now.isoformat(), "status": row.status, "priority": f"P{row.priority}"},
-        )
-    clock_rows.save(session, row.id, plan.clocks, now)
-    row.breached = any(c.breached for c in plan.clocks)
+    clocks = catch_up(session, row, app.policies.get(session, row.policy_version_id), now)
+    clock_rows.save(session, row.id, clocks, now)
+    row.breached = any(c.breached for c in clocks)
 
 
 def fire_due(app: App, now: datetime, limit: int = 1000) -> int:
