@@ -97,7 +97,7 @@ def advance_clock(body: ClockAdvance, app: AppDep, user: CurrentUser) -> ClockRe
 @router.get("/audit/verify")
 def verify_audit(app: AppDep, user: CurrentUser) -> AuditReportRead:
     user.require("admin")
-    with app.sessions() as session:
+    with app.reading() as session:
         report = journal.verify(session)
     return AuditReportRead(
         entries=report.entries, ok=report.ok, broken_at=report.broken_at, problem=report.problem

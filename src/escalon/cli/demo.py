@@ -78,7 +78,7 @@ def _describe(case: CaseRead, at: datetime) -> None:
 
 def _report_events(app: App, seen: int) -> int:
     """Print the warnings and breaches fired since `seen`, in the order they fired."""
-    with app.sessions() as session:
+    with app.reading() as session:
         rows = session.execute(
             select(Event, Case.ref)
             .join(Case, Case.id == Event.case_id)
@@ -89,14 +89,14 @@ def _report_events(app: App, seen: int) -> int:
         word = "WARNING" if event.type == "sla_warning" else "BREACH"
         hours = event.data["target_seconds"] / 3600
         _say(event.at, f"{word}: {ref} {event.data['metric']} ({hours:g}h target)")
-    with app.sessions() as session:
+    with app.reading() as session:
         return session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or seen
 
 
 def seed(app: App) -> str:
     """Load the example organisation (and, into an empty database, a few cases); return a token."""
     policies.apply_policy(app, EXAMPLE.read_text(encoding="utf-8"), "demo", str(EXAMPLE))
-    with app.sessions() as session:
+    with app.reading() as session:
         empty = session.scalar(select(Case.id).limit(1)) is None
     if empty:
         for data in DEMO_CASES:

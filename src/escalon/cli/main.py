@@ -141,7 +141,7 @@ def token_create(
 def audit_verify(as_json: JsonOpt = False) -> None:
     """Check the hash chain and name the first broken link."""
     application = open_app()
-    with application.sessions() as session:
+    with application.reading() as session:
         report = journal.verify(session)
     if as_json:
         emit_json(report.__dict__)

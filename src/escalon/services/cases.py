@@ -278,7 +278,7 @@ def override_priority(app: App, ref: str, data: PriorityOverride, actor: str) ->
 
 
 def get_case(app: App, ref: str) -> CaseRead:
-    with app.sessions() as session:
+    with app.reading() as session:
         row = session.scalar(select(Case).where(Case.ref == ref.upper()))
         if row is None:
             raise NotFound(f"case {ref} does not exist", "ref")
@@ -297,7 +297,7 @@ def list_cases(app: App, flt: CaseFilter) -> CasePage:
         query = query.where(Case.customer == flt.customer)
     if flt.breached is not None:
         query = query.where(Case.breached.is_(flt.breached))
-    with app.sessions() as session:
+    with app.reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
         rows = session.scalars(
             query.order_by(Case.priority, Case.created_at, Case.id)
@@ -309,7 +309,7 @@ def list_cases(app: App, flt: CaseFilter) -> CasePage:
 
 
 def timeline(app: App, ref: str) -> list[EventRead]:
-    with app.sessions() as session:
+    with app.reading() as session:
         case_id = session.scalar(select(Case.id).where(Case.ref == ref.upper()))
         if case_id is None:
             raise NotFound(f"case {ref} does not exist", "ref")

@@ -15,7 +15,7 @@ from escalon.config import Settings
 from escalon.core.errors import NotFound
 from escalon.core.policy import Policy
 from escalon.policy.compile import compile_policy
-from escalon.store.engine import make_engine, make_sessions
+from escalon.store.engine import is_postgres, make_engine, make_read_sessions, make_sessions
 from escalon.store.models import PolicyVersion
 
 
@@ -50,26 +50,52 @@ class App:
     clock: Clock
     policies: PolicyCache = field(default_factory=PolicyCache)
     listeners: list[Callable[[], None]] = field(default_factory=list)
+    readers: sessionmaker[Session] | None = None
+    _writing: threading.RLock = field(default_factory=threading.RLock)
+
+    def __post_init__(self) -> None:
+        if self.readers is None:
+            self.readers = make_read_sessions(self.engine)
+
+    def reading(self) -> Session:
+        """A session for reads only; on SQLite it never waits for the writer."""
+        assert self.readers is not None
+        return self.readers()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> App:
         engine = make_engine(settings.database_url)
-        sessions = make_sessions(engine)
-        return cls(engine=engine, sessions=sessions, clock=clock_for(sessions))
+        return cls.from_engine(engine)
 
     @classmethod
     def from_engine(cls, engine: Engine, clock: Clock | None = None) -> App:
         sessions = make_sessions(engine)
-        return cls(engine=engine, sessions=sessions, clock=clock or clock_for(sessions))
+        readers = make_read_sessions(engine)
+        return cls(
+            engine=engine, sessions=sessions, clock=clock or clock_for(readers), readers=readers
+        )
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One use case, one transaction; listeners (the worker) hear after it commits."""
-        with self.sessions.begin() as session:
+    def transaction(self, notify: bool = True) -> Iterator[Session]:
+        """One use case, one transaction; listeners (the worker) hear after it commits.
+
+        SQLite has one writer: threads of this process queue on a lock here instead of
+        sleeping in SQLite's busy handler, whose backoff adds tens of milliseconds.
+        """
+        with self._write_turn(), self.sessions.begin() as session:
             yield session
-        for listener in self.listeners:
-            listener()
+        if notify:
+            for listener in self.listeners:
+                listener()
+
+    @contextmanager
+    def _write_turn(self) -> Iterator[None]:
+        if is_postgres(self.engine):
+            yield
+            return
+        with self._writing:
+            yield
 
     def refresh_clock(self) -> None:
         """Re-read the clock mode after `db init --sandbox` changed it."""
-        self.clock = clock_for(self.sessions)
+        self.clock = clock_for(self.readers or self.sessions)

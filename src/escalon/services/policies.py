@@ -71,12 +71,12 @@ def apply_policy(app: App, text: str, actor: str, filename: str = "escalon.yaml"
 
 
 def current_policy(app: App) -> PolicyInfo | None:
-    with app.sessions() as session:
+    with app.reading() as session:
         row = session.scalar(select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(1))
         return _info(row) if row else None
 
 
 def list_versions(app: App) -> list[PolicyInfo]:
-    with app.sessions() as session:
+    with app.reading() as session:
         rows = session.scalars(select(PolicyVersion).order_by(PolicyVersion.id.desc()))
         return [_info(row) for row in rows]

@@ -23,7 +23,7 @@ SYSTEM = "escalon"
 
 def next_due(app: App) -> datetime | None:
     """The earliest pending instant: one step down the `due_at` index, whatever the case count."""
-    with app.sessions() as session:
+    with app.reading() as session:
         return session.scalar(select(func.min(Timer.due_at)))
 
 
@@ -68,7 +68,7 @@ def fire_due(app: App, now: datetime, limit: int = 1000) -> int:
     """Process due timers one transaction each, so a crash loses nothing and repeats nothing."""
     processed = 0
     while processed < limit:
-        with app.sessions.begin() as session:
+        with app.transaction(notify=False) as session:
             timer = _claim(session, app, now)
             if timer is None:
                 break

@@ -57,7 +57,7 @@ def create_token(app: App, name: str, role: str, actor: str = "cli") -> str:
 def authenticate(app: App, token: str | None) -> Principal:
     if not token:
         raise Unauthorized("send an API token as 'Authorization: Bearer <token>'")
-    with app.sessions() as session:
+    with app.reading() as session:
         row = session.scalar(
             select(ApiToken).where(
                 ApiToken.token_hash == _hash(token), ApiToken.revoked_at.is_(None)
