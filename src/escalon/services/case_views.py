@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from escalon.core.priority import label
+from escalon.core.sla import Clock
 from escalon.schemas.cases import CaseRead, ClockRead, Deadline, ProjectImpact
 from escalon.store import clocks as clock_rows
 from escalon.store.models import Case
@@ -33,8 +35,10 @@ def case_fields(row: Case) -> dict[str, Any]:
     }
 
 
-def read_case(session: Session, row: Case) -> CaseRead:
-    clocks = [clock_rows.to_core(c) for c in clock_rows.load(session, row.id)]
+def read_case(session: Session, row: Case, clocks: Sequence[Clock] | None = None) -> CaseRead:
+    """The view of a case; pass the clocks when the caller already holds them."""
+    if clocks is None:
+        clocks = [clock_rows.to_core(c) for c in clock_rows.load(session, row.id)]
     deadline = None
     if row.deadline_at is not None:
         deadline = Deadline(at=row.deadline_at, consequence=row.deadline_consequence or "")

@@ -136,7 +136,7 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
         row.ref = f"ESC-{1000 + row.id}"
         plan = rules.open_clocks(policy, rules.case_facts(case_fields(row), policy), now)
         row.sla_policy = plan.policy_name
-        _save_clocks(session, row, plan.clocks, now)
+        clock_rows.save(session, row.id, plan.clocks, now, new=True)
         note(
             session,
             row,
@@ -151,7 +151,7 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
                 "policy_version": version_id,
             },
         )
-        return read_case(session, row)
+        return read_case(session, row, plan.clocks)
 
 
 @dataclass
@@ -164,6 +164,7 @@ class _Edit:
     policy: Policy
     now: datetime
     actor: str
+    saved: Sequence[Clock] | None = None
 
     def note(self, type: str, data: dict[str, Any]) -> None:
         note(self.session, self.row, self.now, self.actor, type, data)
@@ -174,9 +175,10 @@ class _Edit:
 
     def save_clocks(self, clocks: Sequence[Clock]) -> None:
         _save_clocks(self.session, self.row, clocks, self.now)
+        self.saved = clocks
 
     def view(self) -> CaseRead:
-        return read_case(self.session, self.row)
+        return read_case(self.session, self.row, self.saved)
 
 
 @contextmanager
@@ -299,12 +301,15 @@ def list_cases(app: App, flt: CaseFilter) -> CasePage:
         query = query.where(Case.breached.is_(flt.breached))
     with app.reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        rows = session.scalars(
-            query.order_by(Case.priority, Case.created_at, Case.id)
-            .limit(flt.limit)
-            .offset(flt.offset)
+        rows = list(
+            session.scalars(
+                query.order_by(Case.priority, Case.created_at, Case.id)
+                .limit(flt.limit)
+                .offset(flt.offset)
+            )
         )
-        items = [read_case(session, row) for row in rows]
+        clocks = clock_rows.load_many(session, [row.id for row in rows])
+        items = [read_case(session, row, clocks.get(row.id, [])) for row in rows]
     return CasePage(items=items, total=total, limit=flt.limit, offset=flt.offset)
 
 

@@ -60,12 +60,26 @@ def load(session: Session, case_id: int) -> list[SlaClock]:
     )
 
 
-def save(session: Session, case_id: int, clocks: Sequence[Clock], now: datetime) -> None:
+def load_many(session: Session, case_ids: Sequence[int]) -> dict[int, list[Clock]]:
+    """The clocks of many cases in one query, for lists."""
+    result: dict[int, list[Clock]] = {}
+    if not case_ids:
+        return result
+    query = select(SlaClock).where(SlaClock.case_id.in_(case_ids)).order_by(SlaClock.id)
+    for row in session.scalars(query):
+        result.setdefault(row.case_id, []).append(to_core(row))
+    return result
+
+
+def save(
+    session: Session, case_id: int, clocks: Sequence[Clock], now: datetime, new: bool = False
+) -> None:
     """Write the clocks of a case and its one SLA timer: the earliest instant any clock needs.
 
     One timer row per case means two workers can never work on the same case's clocks at once.
+    `new` says the case was just created, so there is nothing to load or replace.
     """
-    rows = {row.metric: row for row in load(session, case_id)}
+    rows = {} if new else {row.metric: row for row in load(session, case_id)}
     keep = {clock.metric.value for clock in clocks}
     for metric, row in rows.items():
         if metric not in keep:
@@ -76,7 +90,8 @@ def save(session: Session, case_id: int, clocks: Sequence[Clock], now: datetime)
             existing = SlaClock(case_id=case_id)
             session.add(existing)
         _fill(existing, clock)
-    session.execute(delete(Timer).where(Timer.case_id == case_id, Timer.kind == "sla"))
+    if not new:
+        session.execute(delete(Timer).where(Timer.case_id == case_id, Timer.kind == "sla"))
     upcoming = [t for t in (clock.next_timer_for() for clock in clocks) if t is not None]
     if upcoming:
         subject, due_at = min(upcoming, key=lambda t: t[1])
