@@ -68,27 +68,14 @@ def free_port() -> int:
 
 
 def serve(url: str, port: int) -> None:
-    """What `escalon serve` does after `db init` (api/server.py), on the given database."""
+    """`escalon serve` after `db init` (api/server.py), on the given database."""
     import logging
 
-    import uvicorn
-
-    from escalon.api.app import create_app
-    from escalon.worker.runner import Worker
+    from escalon.api.server import serve as run_server
 
     logging.basicConfig(level=logging.INFO)
-    app = App.from_engine(make_engine(url))
-    worker = Worker(app, max_idle=MAX_IDLE)
-    app.listeners.append(worker.wake)
-    stop = threading.Event()
-    thread = worker.start(stop)
-    try:
-        uvicorn.run(create_app(app), host=HOST, port=port, log_level="info")
-    finally:
-        stop.set()
-        worker.wake()
-        thread.join(timeout=5)
-        print(f"bench server: worker fired {worker.fired} timers", flush=True)
+    worker = run_server(App.from_engine(make_engine(url)), HOST, port, MAX_IDLE)
+    print(f"bench server: worker fired {worker.fired} timers", flush=True)
 
 
 @dataclass

@@ -52,6 +52,11 @@ def test_an_agent_cannot_apply_a_policy(api: Api) -> None:
         "/api/v1/policies", json={"source": "organisation: x\n"}, headers=api.admin
     )
     assert admin.status_code == 201
+    version = admin.json()["version"]
+    current = api.client.get("/api/v1/policies/current", headers=api.agent).json()
+    assert (current["version"], current["source"]) == (version, "organisation: x\n")
+    listed = api.client.get("/api/v1/policies", headers=api.agent).json()
+    assert [v["version"] for v in listed][0] == version
 
 
 def test_invalid_policy_is_refused_with_located_errors(api: Api) -> None:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import ast
-import sys
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -461,18 +458,6 @@ def test_config_accepts_yaml_dates_ranges_and_single_strings() -> None:
     assert not cal.is_open(bud(2026, 1, 6, 11))  # Tuesday not in any range
     assert not cal.is_open(bud(2026, 1, 9, 11))  # closed Friday
     assert not cal.is_open(bud(2026, 1, 12, 11))  # closed Monday, mapping without hours
-
-
-def test_core_calendar_imports_only_the_standard_library() -> None:
-    core = Path(__file__).resolve().parents[2] / "src" / "escalon" / "core"
-    for module in ("calendar.py", "calendar_hours.py"):
-        for node in ast.walk(ast.parse((core / module).read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                root = name.split(".")[0]
-                assert root in sys.stdlib_module_names or name.startswith("escalon.core"), name
 
 
 # -- properties ----------------------------------------------------------------------------

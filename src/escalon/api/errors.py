@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from escalon.core.errors import DomainError, Forbidden, NotFound, Unauthorized
 from escalon.policy.lint import PolicyInvalid
+from escalon.schemas.errors import error_field, error_message
 
 log = logging.getLogger("escalon.api")
 
@@ -22,31 +23,12 @@ def error_body(code: str, message: str, field: str | None = None, **extra: Any) 
     return {"code": code, "message": message, "field": field, **extra}
 
 
-def _field(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
-    return out
-
-
-def _message(error: dict[str, Any]) -> str:
-    kind = error.get("type", "")
-    if kind == "missing":
-        return "is required"
-    if kind == "extra_forbidden":
-        return "is not a known field"
-    if kind == "json_invalid":
-        return "the request body is not valid JSON"
-    message = str(error.get("msg", "is invalid"))
-    return message.removeprefix("Value error, ")
-
-
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field(tuple(e.get("loc", ()))), "message": _message(e)} for e in exc.errors()
+            {"field": error_field(tuple(e.get("loc", ()))), "message": error_message(e)}
+            for e in exc.errors()
         ]
         first = errors[0] if errors else {"field": None, "message": "invalid request"}
         malformed = any(e.get("type") == "json_invalid" for e in exc.errors())

@@ -11,7 +11,8 @@ from escalon.services.context import App
 from escalon.worker.runner import Worker
 
 
-def serve(app: App, host: str, port: int, max_idle: float = 0.5) -> None:
+def serve(app: App, host: str, port: int, max_idle: float = 0.5) -> Worker:
+    """Serve until stopped; the worker is returned so a caller can report what it fired."""
     worker = Worker(app, max_idle=max_idle)
     app.listeners.append(worker.wake)
     stop = threading.Event()
@@ -22,3 +23,4 @@ def serve(app: App, host: str, port: int, max_idle: float = 0.5) -> None:
         stop.set()
         worker.wake()
         thread.join(timeout=5)
+    return worker

@@ -49,21 +49,13 @@ def lint_policy(body: PolicyApply, user: CurrentUser) -> LintReport:
 def apply_policy(body: PolicyApply, app: AppDep, user: CurrentUser) -> PolicyVersionRead:
     user.require("admin")
     info = policies.apply_policy(app, body.source, user.name, body.filename)
-    return PolicyVersionRead(
-        version=info.version,
-        created_at=info.created_at,
-        created_by=info.created_by,
-        checksum=info.checksum,
-        unchanged=info.unchanged,
-    )
+    return PolicyVersionRead.model_validate(info, from_attributes=True)
 
 
 @router.get("/policies")
 def list_policies(app: AppDep, user: CurrentUser) -> list[PolicyVersionRead]:
     return [
-        PolicyVersionRead(
-            version=i.version, created_at=i.created_at, created_by=i.created_by, checksum=i.checksum
-        )
+        PolicyVersionRead.model_validate(i, from_attributes=True)
         for i in policies.list_versions(app)
     ]
 
@@ -73,13 +65,7 @@ def current_policy(app: AppDep, user: CurrentUser) -> PolicySourceRead:
     info = policies.current_policy(app)
     if info is None:
         raise NotFound("no policy has been applied yet", "version")
-    return PolicySourceRead(
-        version=info.version,
-        created_at=info.created_at,
-        created_by=info.created_by,
-        checksum=info.checksum,
-        source=info.source,
-    )
+    return PolicySourceRead.model_validate(info, from_attributes=True)
 
 
 @router.get("/clock")

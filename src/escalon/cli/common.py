@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from escalon.config import Settings
 from escalon.core.errors import DomainError
 from escalon.policy.lint import PolicyInvalid
+from escalon.schemas.errors import error_field, error_message
 from escalon.services.context import App
 from escalon.store.engine import make_engine
 
@@ -29,10 +30,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 def validation_message(exc: ValidationError) -> str:
     first = exc.errors()[0]
-    field = ".".join(str(p) for p in first.get("loc", ()))
-    text = str(first.get("msg", "is invalid")).removeprefix("Value error, ")
-    if first.get("type") == "missing":
-        text = "is required"
+    field, text = error_field(tuple(first["loc"])), error_message(dict(first))
     return f"{field}: {text}" if field else text
 
 

@@ -94,11 +94,6 @@ def _retarget(edit: _Edit, policy_name: str | None) -> None:
     edit.save_clocks(plan.clocks)
 
 
-def _save_clocks(session: Session, row: Case, clocks: Sequence[Clock], now: datetime) -> None:
-    clock_rows.save(session, row.id, clocks, now)
-    row.breached = any(c.breached for c in clocks)
-
-
 def _locked(session: Session, ref: str) -> Case:
     row = session.scalar(select(Case).where(Case.ref == ref.upper()).with_for_update())
     if row is None:
@@ -136,7 +131,7 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
         row.ref = f"ESC-{1000 + row.id}"
         plan = rules.open_clocks(policy, rules.case_facts(case_fields(row), policy), now)
         row.sla_policy = plan.policy_name
-        clock_rows.save(session, row.id, plan.clocks, now, new=True)
+        clock_rows.save_for_case(session, row, plan.clocks, now, new=True)
         note(
             session,
             row,
@@ -174,7 +169,7 @@ class _Edit:
         return catch_up(self.session, self.row, self.policy, self.now)
 
     def save_clocks(self, clocks: Sequence[Clock]) -> None:
-        _save_clocks(self.session, self.row, clocks, self.now)
+        clock_rows.save_for_case(self.session, self.row, clocks, self.now)
         self.saved = clocks
 
     def view(self) -> CaseRead:

@@ -50,16 +50,14 @@ class App:
     clock: Clock
     policies: PolicyCache = field(default_factory=PolicyCache)
     listeners: list[Callable[[], None]] = field(default_factory=list)
-    readers: sessionmaker[Session] | None = None
+    readers: sessionmaker[Session] = field(init=False)
     _writing: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
-        if self.readers is None:
-            self.readers = make_read_sessions(self.engine)
+        self.readers = make_read_sessions(self.engine)
 
     def reading(self) -> Session:
         """A session for reads only; on SQLite it never waits for the writer."""
-        assert self.readers is not None
         return self.readers()
 
     @classmethod
@@ -69,10 +67,10 @@ class App:
 
     @classmethod
     def from_engine(cls, engine: Engine, clock: Clock | None = None) -> App:
-        sessions = make_sessions(engine)
-        readers = make_read_sessions(engine)
         return cls(
-            engine=engine, sessions=sessions, clock=clock or clock_for(readers), readers=readers
+            engine=engine,
+            sessions=make_sessions(engine),
+            clock=clock or clock_for(make_read_sessions(engine)),
         )
 
     @contextmanager
@@ -98,4 +96,4 @@ class App:
 
     def refresh_clock(self) -> None:
         """Re-read the clock mode after `db init --sandbox` changed it."""
-        self.clock = clock_for(self.readers or self.sessions)
+        self.clock = clock_for(self.readers)

@@ -38,7 +38,7 @@ def catch_up(session: Session, row: Case, policy: Policy, now: datetime) -> list
     """Fire the warnings and breaches already due before anything else changes the clocks.
 
     A case resolved or paused after a due instant but before the worker's next tick still
-    gets its breach, dated by its due instant in the event data.
+    gets its breach, dated by its due instant in the event data. The caller saves the clocks.
     """
     clocks = [clock_rows.to_core(c) for c in clock_rows.load(session, row.id)]
     plan = rules.fire_due(policy, clocks, now)
@@ -49,8 +49,6 @@ def catch_up(session: Session, row: Case, policy: Policy, now: datetime) -> list
             "priority": f"P{row.priority}",
         }
         note(session, row, now, SYSTEM, event.type, data)
-    if plan.events:
-        row.breached = any(c.breached for c in plan.clocks)
     return list(plan.clocks)
 
 
@@ -60,8 +58,7 @@ def _fire(session: Session, app: App, timer: Timer, now: datetime) -> None:
         session.delete(timer)
         return
     clocks = catch_up(session, row, app.policies.get(session, row.policy_version_id), now)
-    clock_rows.save(session, row.id, clocks, now)
-    row.breached = any(c.breached for c in clocks)
+    clock_rows.save_for_case(session, row, clocks, now)
 
 
 def fire_due(app: App, now: datetime, limit: int = 1000) -> int:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from escalon.core.sla import Clock, ClockState, Metric
-from escalon.store.models import SlaClock, Timer
+from escalon.store.models import Case, SlaClock, Timer
 
 
 def _us(value: timedelta) -> int:
@@ -58,6 +58,14 @@ def load(session: Session, case_id: int) -> list[SlaClock]:
     return list(
         session.scalars(select(SlaClock).where(SlaClock.case_id == case_id).order_by(SlaClock.id))
     )
+
+
+def save_for_case(
+    session: Session, case: Case, clocks: Sequence[Clock], now: datetime, new: bool = False
+) -> None:
+    """Save a case's clocks and keep its `breached` flag (used by the list filter) in step."""
+    save(session, case.id, clocks, now, new=new)
+    case.breached = any(c.breached for c in clocks)
 
 
 def load_many(session: Session, case_ids: Sequence[int]) -> dict[int, list[Clock]]:
