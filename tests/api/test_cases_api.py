@@ -169,8 +169,10 @@ def test_comments_status_and_timeline(api: Api) -> None:
     assert first["status"] == "met"
     api.client.post(f"/api/v1/cases/{ref}/status", json={"status": "resolved"}, headers=api.agent)
     timeline = api.client.get(f"/api/v1/cases/{ref}/timeline", headers=api.agent).json()
-    assert [e["type"] for e in timeline] == ["case_created", "comment", "status_changed"]
-    assert timeline[1]["actor"] == "agent-1"
+    types = [e["type"] for e in timeline]
+    # the P1 case also tells management at once (a trigger of the example policy)
+    assert types == ["case_created", "trigger_notified", "comment", "status_changed"]
+    assert timeline[2]["actor"] == "agent-1"
 
 
 def test_list_filters_by_status_priority_customer_and_breach(api: Api) -> None:

@@ -157,7 +157,12 @@ def test_the_organisation_becomes_core_objects(policy: Policy) -> None:
         "csilla",
     )
     assert frontline.members == ("anna", "bence")
-    assert {t.kind for t in policy.teams.values()} == {"frontline", "specialist", "management"}
+    assert {t.kind for t in policy.teams.values()} == {
+        "frontline",
+        "specialist",
+        "management",
+        "vendor",
+    }
 
 
 def test_the_stored_json_compiles_to_the_same_policy(

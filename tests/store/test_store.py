@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import select, text, update
 
 from escalon.clock import VirtualClock
-from escalon.services import journal, policies, timers
+from escalon.services import editing, journal, policies, timers
 from escalon.services.context import App
 from escalon.store.engine import is_postgres
 from escalon.store.models import AuditEntry, Base, Event, Timer
@@ -46,26 +46,52 @@ def test_concurrent_workers_fire_each_breach_exactly_once(app: App) -> None:
     assert timers.fire_due(app, now) == 0
 
 
+class WorkerKilled(BaseException):
+    """Like a SIGKILL seen from inside: nothing in the worker may catch it."""
+
+
 def test_a_worker_dying_mid_batch_loses_no_timer(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
     refs = [create(app).ref for _ in range(3)]
     now = _move_time(app, timedelta(hours=9))
-    original = timers.note
+    original = editing.note
 
     def dies_on_second_case(session, case, *args):  # type: ignore[no-untyped-def]
         if case.ref == refs[1]:
-            raise RuntimeError("worker killed")
+            raise WorkerKilled
         return original(session, case, *args)
 
-    monkeypatch.setattr(timers, "note", dies_on_second_case)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(editing, "note", dies_on_second_case)
+    with pytest.raises(WorkerKilled):
         timers.fire_due(app, now)
-    monkeypatch.setattr(timers, "note", original)
+    assert events(app, refs[0], "sla_breach") == []  # the whole batch rolled back
+    monkeypatch.setattr(editing, "note", original)
     timers.fire_due(app, now)
 
     for ref in refs:
         fired = [(e.type, e.data["metric"]) for e in events(app, ref, "sla_breach")]
         assert ("sla_breach", "first_response") in fired
         assert len(fired) == len(set(fired))
+
+
+def test_a_timer_that_fails_is_rolled_back_alone_and_stays_due(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refs = [create(app).ref for _ in range(3)]
+    now = _move_time(app, timedelta(hours=9))
+    original = editing.note
+
+    def fails_on_second_case(session, case, *args):  # type: ignore[no-untyped-def]
+        if case.ref == refs[1]:
+            raise RuntimeError("a bad row")
+        return original(session, case, *args)
+
+    monkeypatch.setattr(editing, "note", fails_on_second_case)
+    timers.fire_due(app, now)
+    assert events(app, refs[1], "sla_breach") == []
+    assert [e.data["metric"] for e in events(app, refs[0], "sla_breach")] == ["first_response"]
+    monkeypatch.setattr(editing, "note", original)
+    timers.fire_due(app, now)
+    assert [e.data["metric"] for e in events(app, refs[1], "sla_breach")] == ["first_response"]
 
 
 def test_poll_with_nothing_due_fires_nothing_and_sleeps_until_next_due(app: App) -> None:

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from escalon.core.organisation import Customer, Person, Service, Team
+from escalon.core.paths import Org, Path
 from escalon.core.priority import PriorityRules
 from escalon.core.sla import Calendar, SlaPolicy
+from escalon.core.triggers import Trigger
 
 
 @dataclass(frozen=True)
@@ -19,3 +21,17 @@ class Policy:
     services: Mapping[str, Service] = field(default_factory=dict)
     teams: Mapping[str, Team] = field(default_factory=dict)
     people: Mapping[str, Person] = field(default_factory=dict)
+    paths: tuple[Path, ...] = ()
+    routes: Mapping[str, str] = field(default_factory=dict)
+    triggers: tuple[Trigger, ...] = ()
+
+    def org(self) -> Org:
+        return Org(self.people, self.teams, self.calendars)
+
+    def route(self, category: str | None) -> str | None:
+        """The team a functional escalation goes to: the route, else a team with the expertise."""
+        if not category:
+            return None
+        if category in self.routes:
+            return self.routes[category]
+        return next((t.key for t in self.teams.values() if category in t.expertise), None)

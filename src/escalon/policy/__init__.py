@@ -1,6 +1,7 @@
 """Configuration as code: `escalon.yaml` checked (`lint`) and turned into a core `Policy`."""
 
 from escalon.policy.compile import compile_policy, document_to_json
+from escalon.policy.document import PolicyDocument
 from escalon.policy.lint import (
     LintError,
     LintResult,
@@ -10,7 +11,7 @@ from escalon.policy.lint import (
     lint_text,
     validate_mapping,
 )
-from escalon.policy.schema import FACT_FIELDS, PolicyDocument
+from escalon.policy.schema import FACT_FIELDS
 
 __all__ = [
     "FACT_FIELDS",

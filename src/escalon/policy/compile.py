@@ -13,14 +13,19 @@ from typing import Any
 from escalon.core.calendar import BusinessCalendar, HolidaySource
 from escalon.core.conditions import Condition
 from escalon.core.durations import parse_duration
+from escalon.core.escalation import ReasonCategory, Type
 from escalon.core.organisation import Customer, Person, Service, Team
+from escalon.core.paths import Level, Path, Role, SlaMove, TargetRef, Unavailable
 from escalon.core.policy import Policy
 from escalon.core.priority import DEFAULT_MATRIX, DEFAULT_MODIFIERS, Modifier, PriorityRules
 from escalon.core.priority import parse_priority as priority_number
 from escalon.core.sla import Metric, SlaPolicy, Target
+from escalon.core.triggers import Do, On, Trigger
 from escalon.holiday_source import PackageHolidaySource
+from escalon.policy.document import PolicyDocument
+from escalon.policy.escalation_schema import PathSpec, TargetRefSpec, TriggerSpec
 from escalon.policy.lint import BUILTIN_CALENDAR, PolicyInvalid, check
-from escalon.policy.schema import PolicyDocument, PrioritySpec, SlaSpec
+from escalon.policy.schema import PrioritySpec, SlaSpec
 
 
 def document_to_json(document: PolicyDocument) -> dict[str, Any]:
@@ -70,6 +75,56 @@ def compile_policy(
             key: Person(key, p.name, p.email, p.chat, p.manager, tuple(p.languages), p.timezone)
             for key, p in doc.people.items()
         },
+        paths=tuple(_path(spec, i) for i, spec in enumerate(doc.escalation_paths)),
+        routes=dict(doc.functional_routes),
+        triggers=tuple(_trigger(spec, i) for i, spec in enumerate(doc.triggers)),
+    )
+
+
+def _targets(specs: list[TargetRefSpec]) -> tuple[TargetRef, ...]:
+    return tuple(TargetRef(t.team, t.person, Role(t.role) if t.role else None, t.up) for t in specs)
+
+
+def _path(spec: PathSpec, index: int) -> Path:
+    levels = tuple(
+        Level(
+            name=level.name,
+            targets=_targets(level.targets),
+            ack=parse_duration(level.ack) if level.ack else None,
+            after=parse_duration(level.after) if level.after else None,
+            sla=SlaMove(Metric(level.sla.metric), level.sla.fraction) if level.sla else None,
+            calendar=level.calendar or BUILTIN_CALENDAR,
+            channels=tuple(level.channels),
+            when_unavailable=Unavailable(level.when_unavailable),
+        )
+        for level in spec.levels
+    )
+    return Path(
+        name=spec.name,
+        when=Condition.parse(spec.when, f"escalation_paths[{index}].when"),
+        levels=levels,
+        audience=spec.audience,
+        approval=spec.approval,
+        reassign_on_breach=spec.reassign_on_breach,
+        repeat=spec.repeat,
+        reason_deadline=parse_duration(spec.reason_deadline),
+    )
+
+
+def _trigger(spec: TriggerSpec, index: int) -> Trigger:
+    reason = spec.reason
+    return Trigger(
+        name=spec.name,
+        on=frozenset(On(event) for event in spec.events),
+        when=Condition.parse(spec.when, f"triggers[{index}].when"),
+        action=Do(spec.action),
+        type=Type(spec.type),
+        targets=_targets(spec.targets),
+        level=spec.level,
+        metric=Metric(spec.metric) if spec.metric else None,
+        category=ReasonCategory(reason.category) if reason and reason.category else None,
+        reason=reason.text if reason else None,
+        channels=tuple(spec.channels),
     )
 
 

@@ -2,14 +2,14 @@
 
 Three passes, all of which always run so that one fix-and-retry shows everything: YAML
 syntax (and duplicate keys, which PyYAML would silently resolve to the last), the schema
-(`schema.PolicyDocument`), and the checks that need the whole document: references
-between sections, manager chains, and calendars that actually build. Linting never raises
-on bad input; it returns a `LintResult`.
+(`document.PolicyDocument`), and the checks that need the whole document: references
+between sections (those of the escalation sections in `lint_escalation`), manager chains,
+and calendars that actually build. Linting never raises on bad input; it returns a
+`LintResult`.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -23,20 +23,18 @@ from pydantic import BaseModel, ValidationError
 
 from escalon.core.calendar import BusinessCalendar, CalendarError, HolidaySource
 from escalon.holiday_source import PackageHolidaySource
-from escalon.policy.schema import PolicyDocument, describe, json_safe
-
-Segment = str | int
-BUILTIN_CALENDAR = "24x7"
-
-
-@dataclass(frozen=True)
-class LintError:
-    path: str
-    message: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+from escalon.policy.document import PolicyDocument
+from escalon.policy.lint_escalation import escalation_problems
+from escalon.policy.problems import BUILTIN_CALENDAR as BUILTIN_CALENDAR
+from escalon.policy.problems import LintError as LintError
+from escalon.policy.problems import (
+    Problem,
+    Segment,
+    as_mapping,
+    calendar_names,
+    unknown,
+)
+from escalon.policy.schema import describe, json_safe
 
 
 @dataclass(frozen=True)
@@ -57,18 +55,6 @@ class PolicyInvalid(Exception):
         first = str(self.errors[0]) if self.errors else "invalid policy"
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         super().__init__(first + more)
-
-
-class Problem(NamedTuple):
-    """An error before it has a line: `where` is shown, `at` (default `where`) is looked up."""
-
-    where: tuple[Segment, ...]
-    message: str
-    at: tuple[Segment, ...] | None = None
-    line: int | None = None
-
-    def error(self, line: int | None = None) -> LintError:
-        return LintError(_path(self.where), self.message, line)
 
 
 class Checked(NamedTuple):
@@ -234,15 +220,8 @@ def _dedupe(errors: list[LintError]) -> list[LintError]:
     return list(dict.fromkeys(errors))
 
 
-def _path(where: tuple[Segment, ...]) -> str:
-    text = ""
-    for seg in where:
-        text += f"[{seg}]" if isinstance(seg, int) else (f".{seg}" if text else str(seg))
-    return text
-
-
 def _segments(path: str) -> tuple[Segment, ...]:
-    """`hours.mon-fri[1]` → ('hours', 'mon-fri', 1): the inverse of `_path`."""
+    """`hours.mon-fri[1]` → ('hours', 'mon-fri', 1): the inverse of `problems.path_text`."""
     parts = re.findall(r"\[(\d+)\]|([^.\[\]]+)", path)
     return tuple(int(index) if index else name for index, name in parts)
 
@@ -256,7 +235,7 @@ def _schema_problem(error: Mapping[str, Any]) -> Problem:
     if kind == "escalon":
         return Problem(loc + _segments(ctx.get("subpath", "")), ctx["message"])
     if kind == "extra_forbidden":
-        return Problem(loc[:-1], _unknown("key", str(loc[-1]), _known_keys(loc[:-1])), at=loc)
+        return Problem(loc[:-1], unknown("key", str(loc[-1]), _known_keys(loc[:-1])), at=loc)
     if kind == "missing":
         return Problem(loc[:-1], f"missing required key {loc[-1]!r}", at=loc)
     if kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -270,17 +249,6 @@ def _schema_problem(error: Mapping[str, Any]) -> Problem:
         return Problem(loc, f"expected text, got {describe(value)}")
     message = str(error.get("msg", "is invalid"))
     return Problem(loc, message[:1].lower() + message[1:])
-
-
-def _unknown(kind: str, name: str, known: list[str]) -> str:
-    """`unknown key 'resolutin' (did you mean 'resolution'?)`, or the choices when no guess."""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if close:
-        return f"unknown {kind} {name!r} (did you mean {close[0]!r}?)"
-    if not known:
-        return f"unknown {kind} {name!r} (none are defined)"
-    shown = ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
-    return f"unknown {kind} {name!r} (known: {shown})"
 
 
 def _known_keys(loc: tuple[Segment, ...]) -> list[str]:
@@ -318,44 +286,39 @@ def _bare(hint: Any) -> Any:
 # --- checks across sections ---------------------------------------------------------------
 
 
-def _mapping(value: Any) -> Mapping[Any, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def _references(data: Mapping[str, Any]) -> Iterator[Problem]:
     """References between sections, read defensively: the schema reports wrong shapes."""
-    calendars = [str(k) for k in _mapping(data.get("calendars"))]
-    if BUILTIN_CALENDAR not in calendars:
-        calendars.append(BUILTIN_CALENDAR)
-    people = _mapping(data.get("people"))
+    calendars = calendar_names(data)
+    people = as_mapping(data.get("people"))
     person_keys = [str(k) for k in people]
 
     def calendar(where: tuple[Segment, ...], name: Any) -> Iterator[Problem]:
         if isinstance(name, str) and name not in calendars:
-            yield Problem(where, _unknown("calendar", name, calendars))
+            yield Problem(where, unknown("calendar", name, calendars))
 
     def person(where: tuple[Segment, ...], name: Any) -> Iterator[Problem]:
         if isinstance(name, str) and name not in people:
-            yield Problem(where, _unknown("person", name, person_keys))
+            yield Problem(where, unknown("person", name, person_keys))
 
     sla = data.get("sla")
     for i, policy in enumerate(sla if isinstance(sla, list) else []):
-        policy = _mapping(policy)
+        policy = as_mapping(policy)
         yield from calendar(("sla", i, "calendar"), policy.get("calendar"))
-        for priority, target in _mapping(policy.get("targets")).items():
+        for priority, target in as_mapping(policy.get("targets")).items():
             where = ("sla", i, "targets", priority, "calendar")
-            yield from calendar(where, _mapping(target).get("calendar"))
+            yield from calendar(where, as_mapping(target).get("calendar"))
     yield from _sla_order(sla if isinstance(sla, list) else [])
-    for key, team in _mapping(data.get("teams")).items():
-        team = _mapping(team)
+    for key, team in as_mapping(data.get("teams")).items():
+        team = as_mapping(team)
         yield from calendar(("teams", key, "calendar"), team.get("calendar"))
         yield from person(("teams", key, "manager"), team.get("manager"))
         members = team.get("members")
         for j, member in enumerate(members if isinstance(members, list) else []):
             yield from person(("teams", key, "members", j), member)
     for key, entry in people.items():
-        yield from person(("people", key, "manager"), _mapping(entry).get("manager"))
+        yield from person(("people", key, "manager"), as_mapping(entry).get("manager"))
     yield from _manager_loops(people)
+    yield from escalation_problems(data)
 
 
 def _sla_order(policies: list[Any]) -> Iterator[Problem]:
@@ -363,7 +326,7 @@ def _sla_order(policies: list[Any]) -> Iterator[Problem]:
     names: dict[str, int] = {}
     catch_all: int | None = None
     for i, policy in enumerate(policies):
-        policy = _mapping(policy)
+        policy = as_mapping(policy)
         name = policy.get("name")
         if isinstance(name, str):
             if name in names:
@@ -386,7 +349,7 @@ def _manager_loops(people: Mapping[Any, Any]) -> Iterator[Problem]:
     for start in people:
         chain = [start]
         while True:
-            manager = _mapping(people.get(chain[-1])).get("manager")
+            manager = as_mapping(people.get(chain[-1])).get("manager")
             if not isinstance(manager, str) or manager not in people:
                 break
             if manager in chain:

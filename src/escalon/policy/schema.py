@@ -70,7 +70,7 @@ def fail(message: str, subpath: str = "") -> PydanticCustomError:
     return PydanticCustomError("escalon", "{message}", {"message": message, "subpath": subpath})
 
 
-def _one_of(values: Iterable[str], noun: str) -> Callable[[Any], str]:
+def one_of(values: Iterable[str], noun: str) -> Callable[[Any], str]:
     choices = tuple(values)
 
     def check(value: Any) -> str:
@@ -263,10 +263,10 @@ PriorityLabel = Annotated[str, PlainValidator(_priority)]
 TimeZone = Annotated[str, PlainValidator(_timezone)]
 Language = Annotated[str, PlainValidator(_language)]
 Email = Annotated[str, PlainValidator(_email)]
-Tier = Annotated[str, PlainValidator(_one_of(TIERS, "customer tier"))]
-BusinessValue = Annotated[str, PlainValidator(_one_of(BUSINESS_VALUES, "business value"))]
-TeamKind = Annotated[str, PlainValidator(_one_of(TEAM_KINDS, "team kind"))]
-Status = Annotated[str, PlainValidator(_one_of(STATUSES, "case status"))]
+Tier = Annotated[str, PlainValidator(one_of(TIERS, "customer tier"))]
+BusinessValue = Annotated[str, PlainValidator(one_of(BUSINESS_VALUES, "business value"))]
+TeamKind = Annotated[str, PlainValidator(one_of(TEAM_KINDS, "team kind"))]
+Status = Annotated[str, PlainValidator(one_of(STATUSES, "case status"))]
 When = Annotated[dict[str, Any] | None, BeforeValidator(_condition)]
 CalendarConfig = Annotated[dict[str, Any], BeforeValidator(_calendar)]
 RaiseBy = Annotated[int, PlainValidator(_raise_by)]
@@ -358,17 +358,3 @@ class SlaSpec(Strict):
     warn_at: Fraction = 0.75
     pause_statuses: list[Status] = Field(default_factory=lambda: ["waiting_on_customer"])
     targets: dict[PriorityLabel, TargetSpec] = Field(default_factory=dict)
-
-
-class PolicyDocument(Strict):
-    """One `escalon.yaml`. Every section has a working default, so `{}` is a valid policy
-    (default matrix and modifiers, no SLA): the service compiles it before any is applied."""
-
-    organisation: Text | None = None
-    calendars: dict[Key, CalendarConfig] = Field(default_factory=dict)
-    customers: dict[Key, CustomerSpec] = Field(default_factory=dict)
-    services: dict[Key, ServiceSpec] = Field(default_factory=dict)
-    people: dict[Key, PersonSpec] = Field(default_factory=dict)
-    teams: dict[Key, TeamSpec] = Field(default_factory=dict)
-    priority: PrioritySpec | None = None
-    sla: list[SlaSpec] = Field(default_factory=list)

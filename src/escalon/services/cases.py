@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from escalon.core import case as rules
 from escalon.core.errors import InvalidValue, NotFound
 from escalon.core.policy import Policy
 from escalon.core.priority import Override, compute_priority, label, make_override
-from escalon.core.sla import Clock
 from escalon.schemas.cases import (
     CaseCreate,
     CaseFilter,
@@ -27,11 +21,12 @@ from escalon.schemas.cases import (
     PriorityOverride,
     StatusChange,
 )
+from escalon.services import escalating, triggers
 from escalon.services.case_views import case_fields, read_case
 from escalon.services.context import App
+from escalon.services.editing import Edit, edit_of, editing
 from escalon.services.journal import note
 from escalon.services.policies import current_version_id
-from escalon.services.timers import catch_up
 from escalon.store import clocks as clock_rows
 from escalon.store.models import Case, Event
 
@@ -84,21 +79,15 @@ def _reprioritise(row: Case, policy: Policy) -> bool:
     return changed
 
 
-def _retarget(edit: _Edit, policy_name: str | None) -> None:
+def _retarget(edit: Edit, policy_name: str | None) -> None:
     """Priority moved: keep the time consumed, recompute targets and due instants."""
     facts = rules.case_facts(case_fields(edit.row), edit.policy)
     plan = rules.on_priority(
-        edit.policy, policy_name, edit.clocks(), facts, edit.row.status, edit.now
+        edit.policy, policy_name, triggers.catch_up(edit), facts, edit.row.status, edit.now
     )
     edit.row.sla_policy = plan.policy_name
     edit.save_clocks(plan.clocks)
-
-
-def _locked(session: Session, ref: str) -> Case:
-    row = session.scalar(select(Case).where(Case.ref == ref.upper()).with_for_update())
-    if row is None:
-        raise NotFound(f"case {ref} does not exist", "ref")
-    return row
+    escalating.reschedule_open(edit)
 
 
 def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
@@ -146,54 +135,21 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
                 "policy_version": version_id,
             },
         )
-        return read_case(session, row, plan.clocks)
-
-
-@dataclass
-class _Edit:
-    """One change to one locked case: everything a use case needs, read once."""
-
-    app: App
-    session: Session
-    row: Case
-    policy: Policy
-    now: datetime
-    actor: str
-    saved: Sequence[Clock] | None = None
-
-    def note(self, type: str, data: dict[str, Any]) -> None:
-        note(self.session, self.row, self.now, self.actor, type, data)
-
-    def clocks(self) -> list[Clock]:
-        """The case's clocks, with anything already due fired first."""
-        return catch_up(self.session, self.row, self.policy, self.now)
-
-    def save_clocks(self, clocks: Sequence[Clock]) -> None:
-        clock_rows.save_for_case(self.session, self.row, clocks, self.now)
-        self.saved = clocks
-
-    def view(self) -> CaseRead:
-        return read_case(self.session, self.row, self.saved)
-
-
-@contextmanager
-def _editing(app: App, ref: str, actor: str) -> Iterator[_Edit]:
-    now = app.clock.now()
-    with app.transaction() as session:
-        row = _locked(session, ref)
-        policy = app.policies.get(session, row.policy_version_id)
-        yield _Edit(app, session, row, policy, now, actor)
-        row.updated_at = now
+        edit = edit_of(app, session, row, now, actor)
+        edit.saved = plan.clocks
+        triggers.on_case(edit, None)
+        return edit.view()
 
 
 def update_case(app: App, ref: str, data: CaseUpdate, actor: str) -> CaseRead:
-    with _editing(app, ref, actor) as edit:
+    with editing(app, ref, actor) as edit:
         row = edit.row
         values = data.model_dump(mode="python", exclude_unset=True)
         if "project" in values and row.kind != "project":
             raise InvalidValue("project impact is only for cases of kind 'project'", "project")
         _check_references(edit.policy, values)
         before = case_fields(row) | {"title": row.title}
+        facts_before = edit.facts()
         _apply_fields(row, values)
         changes = {k: [before.get(k), v] for k, v in values.items() if before.get(k, v) != v}
         if values:
@@ -210,19 +166,22 @@ def update_case(app: App, ref: str, data: CaseUpdate, actor: str) -> CaseRead:
                         "explanation": row.priority_explanation,
                     },
                 )
+        triggers.on_case(edit, facts_before)
         return edit.view()
 
 
 def change_status(app: App, ref: str, data: StatusChange, actor: str) -> CaseRead:
-    with _editing(app, ref, actor) as edit:
+    with editing(app, ref, actor) as edit:
         _set_status(edit, data.status, data.reason)
         return edit.view()
 
 
-def _set_status(edit: _Edit, status: str, reason: str | None) -> None:
+def _set_status(edit: Edit, status: str, reason: str | None) -> None:
     row, now = edit.row, edit.now
     rules.check_transition(row.status, status)
-    clocks = rules.on_status(edit.policy, row.sla_policy, edit.clocks(), row.status, status, now)
+    clocks = rules.on_status(
+        edit.policy, row.sla_policy, triggers.catch_up(edit), row.status, status, now
+    )
     old = row.status
     row.status = status
     if status == "resolved":
@@ -233,14 +192,18 @@ def _set_status(edit: _Edit, status: str, reason: str | None) -> None:
         row.resolved_at = row.closed_at = None
     edit.save_clocks(clocks)
     edit.note("status_changed", {"from": old, "to": status, "reason": reason})
+    if status in rules.DONE:
+        escalating.end_all(edit, f"the case was {status}")
+    else:
+        escalating.reschedule_open(edit)
 
 
 def add_comment(app: App, ref: str, data: CommentCreate, actor: str) -> CaseRead:
-    with _editing(app, ref, actor) as edit:
+    with editing(app, ref, actor) as edit:
         row = edit.row
         public = data.kind in ("reply", "update", "customer")
         edit.note("comment", {"kind": data.kind, "body": data.body, "public": public})
-        clocks = rules.on_comment(edit.policy, edit.clocks(), data.kind, edit.now)
+        clocks = rules.on_comment(edit.policy, triggers.catch_up(edit), data.kind, edit.now)
         if data.kind in ("reply", "update") and row.first_response_at is None:
             row.first_response_at = edit.now
         edit.save_clocks(clocks)
@@ -250,7 +213,7 @@ def add_comment(app: App, ref: str, data: CommentCreate, actor: str) -> CaseRead
 
 
 def override_priority(app: App, ref: str, data: PriorityOverride, actor: str) -> CaseRead:
-    with _editing(app, ref, actor) as edit:
+    with editing(app, ref, actor) as edit:
         row = edit.row
         override = make_override(data.priority, data.reason, actor)
         old = row.priority

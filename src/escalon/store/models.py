@@ -148,3 +148,72 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class EscalationRow(Base):
+    """One escalation of a case: its type, reason, place on its path, and answer."""
+
+    __tablename__ = "escalations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    initiator: Mapped[str] = mapped_column(String(200))
+    trigger: Mapped[str | None] = mapped_column(String(200))
+    raised_at: Mapped[datetime]
+    reason: Mapped[dict[str, Any] | None]
+    handoff: Mapped[dict[str, Any]]
+    policy_version_id: Mapped[int | None] = mapped_column(ForeignKey("policy_versions.id"))
+    path: Mapped[str | None] = mapped_column(String(200))
+    level: Mapped[int] = mapped_column(Integer, index=True)
+    level_entered_at: Mapped[datetime]
+    repeats: Mapped[int] = mapped_column(Integer, default=0)
+    targets: Mapped[list[Any]]
+    team: Mapped[str | None] = mapped_column(String(100), index=True)
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    acknowledged_at: Mapped[datetime | None]
+    handoff_rating: Mapped[int | None] = mapped_column(Integer)
+    plan: Mapped[list[Any]]
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    resolution_note: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+    __table_args__ = (Index("ux_escalations_case_number", "case_id", "number", unique=True),)
+
+
+class Handover(Base):
+    """An offer to move ownership; only the receiver's acceptance moves it."""
+
+    __tablename__ = "handovers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"))
+    from_person: Mapped[str | None] = mapped_column(String(200))
+    from_team: Mapped[str | None] = mapped_column(String(100))
+    to_person: Mapped[str | None] = mapped_column(String(200))
+    to_team: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    offered_by: Mapped[str] = mapped_column(String(200))
+    offered_at: Mapped[datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Notification(Base):
+    """The outbox: a message to send, committed with the change that caused it."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    escalation_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime]
+    template: Mapped[str] = mapped_column(String(64))
+    recipient_kind: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]]
+    state: Mapped[str] = mapped_column(String(16), index=True, default="pending")
