@@ -6,26 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from escalon.cli.main import app
+from tests.cli.conftest import run
 from tests.conftest import EXAMPLE
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ESCALON_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    result = runner.invoke(app, ["db", "init", "--sandbox", "--start", "2026-11-23T07:00:00Z"])
-    assert result.exit_code == 0, result.output
-    assert runner.invoke(app, ["policy", "apply", str(EXAMPLE)]).exit_code == 0
-    return tmp_path
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_case_create_json_prints_ref_priority_explanation_and_clocks(sandbox: Path) -> None:
@@ -175,3 +158,18 @@ def test_demo_shows_priorities_warnings_and_a_missed_and_a_kept_promise() -> Non
     assert "BREACH: ESC-1002 first_response (6h target)" in out
     assert "(6h promise kept)" in out
     assert "ESC-1003 P3" in out and "first_response met" in out
+
+
+def test_demo_plays_the_escalation_stories() -> None:
+    code, out, _ = run("demo")
+    assert code == 0, out
+    # the outage climbs four levels, the vendor and architect at level 3
+    assert "moves to level 2 (Network engineers)" in out
+    assert "moves to level 3 (Senior network architect and vendor) → Kim Lee" in out
+    assert "moves to level 4 (IT management)" in out
+    assert "ESCALATION #1 of ESC-1005 (functional) by anna → Finance" in out
+    assert "by rule 'security risk' → Lilla Fekete" in out
+    assert "[reason_requested]" in out and "escalation closed: no business reason" in out
+    assert "by rule 'first response breach alerts the team manager' → Csilla Nagy" in out
+    assert "reassigned" not in out  # alerts never move the case
+    assert "ESCALATION #5 of ESC-1008" in out and "is still P1" in out

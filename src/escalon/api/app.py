@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from escalon import __version__
-from escalon.api import cases, errors, system
+from escalon.api import cases, errors, escalations, system
 from escalon.services.context import App
 
 ERROR_RESPONSES: dict[int | str, dict[str, str]] = {
@@ -28,5 +28,6 @@ def create_app(app: App) -> FastAPI:
     errors.install(api)
     api.include_router(system.health)
     api.include_router(cases.router)
+    api.include_router(escalations.router)
     api.include_router(system.router)
     return api

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from escalon.api.deps import AppDep, CurrentUser
+from escalon.api.errors import CONFLICT
 from escalon.schemas.cases import (
     CaseCreate,
     CaseFilter,
@@ -43,7 +44,7 @@ def update_case(ref: str, body: CaseUpdate, app: AppDep, user: CurrentUser) -> C
     return cases.update_case(app, ref, body, user.name)
 
 
-@router.post("/{ref}/status")
+@router.post("/{ref}/status", responses=CONFLICT)
 def change_status(ref: str, body: StatusChange, app: AppDep, user: CurrentUser) -> CaseRead:
     return cases.change_status(app, ref, body, user.name)
 

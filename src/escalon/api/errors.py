@@ -10,13 +10,21 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from escalon.core.errors import DomainError, Forbidden, NotFound, Unauthorized
+from escalon.core.errors import DomainError, Forbidden, InvalidTransition, NotFound, Unauthorized
 from escalon.policy.lint import PolicyInvalid
 from escalon.schemas.errors import error_field, error_message
 
 log = logging.getLogger("escalon.api")
 
-STATUS = {NotFound: 404, Forbidden: 403, Unauthorized: 401}
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The current state does not allow this: `{code, message, field}`"}
+}
+STATUS = {NotFound: 404, Forbidden: 403, Unauthorized: 401, InvalidTransition: 409}
+
+
+def status_of(exc: DomainError) -> int:
+    """An action the resource's current state does not allow is a conflict (409)."""
+    return next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 422)
 
 
 def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -41,7 +49,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        status = next((s for cls, s in STATUS.items() if isinstance(exc, cls)), 422)
+        status = status_of(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return JSONResponse(
             status_code=status,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy import select
 
+from escalon.cli import demo_stories
 from escalon.cli.common import handle_errors
 from escalon.schemas.cases import CaseCreate, CaseRead, CommentCreate, StatusChange
 from escalon.services import cases, policies, tokens
@@ -77,20 +78,19 @@ def _describe(case: CaseRead, at: datetime) -> None:
 
 
 def _report_events(app: App, seen: int) -> int:
-    """Print the warnings and breaches fired since `seen`, in the order they fired."""
+    """Print what the rules did since `seen` (breaches, escalations, moves), in order."""
     with app.reading() as session:
         rows = session.execute(
             select(Event, Case.ref)
             .join(Case, Case.id == Event.case_id)
-            .where(Event.id > seen, Event.type.in_(("sla_warning", "sla_breach")))
+            .where(Event.id > seen)
             .order_by(Event.id)
         ).all()
     for event, ref in rows:
-        word = "WARNING" if event.type == "sla_warning" else "BREACH"
-        hours = event.data["target_seconds"] / 3600
-        _say(event.at, f"{word}: {ref} {event.data['metric']} ({hours:g}h target)")
-    with app.reading() as session:
-        return session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or seen
+        line = demo_stories.describe(event, ref or "")
+        if line is not None:
+            _say(event.at, line)
+    return rows[-1][0].id if rows else seen
 
 
 def seed(app: App) -> str:
@@ -144,6 +144,24 @@ def _script(refs: list[str]) -> list[tuple[timedelta, str, Callable[[App], objec
     ]
 
 
+def _play(
+    app: App,
+    start: datetime,
+    steps: Sequence[tuple[timedelta, str, Callable[[App], object] | None]],
+    seen: int,
+) -> int:
+    """Move the virtual clock to each step, printing what fires on the way, then act."""
+    for offset, text, action in steps:
+        target = start.astimezone(UTC) + offset
+        while app.clock.now() < target:
+            advance(app, min(timedelta(minutes=15), target - app.clock.now()))
+            seen = _report_events(app, seen)
+        result = action(app) if action is not None else None
+        _say(app.clock.now(), text + (f": {result}" if isinstance(result, str) else ""))
+        seen = _report_events(app, seen)
+    return seen
+
+
 @handle_errors
 def demo() -> None:
     """Run a scripted day on a throwaway sandbox and print what happens as it happens."""
@@ -161,16 +179,9 @@ def demo() -> None:
             refs.append(case.ref)
         typer.echo("")
         seen = _report_events(app, 0)
-        for offset, text, action in _script(refs):
-            target = START.astimezone(UTC) + offset
-            while app.clock.now() < target:
-                step = min(timedelta(minutes=15), target - app.clock.now())
-                advance(app, step)
-                seen = _report_events(app, seen)
-            if action is not None:
-                action(app)
-            _say(app.clock.now(), text)
-            seen = _report_events(app, seen)
+        seen = _play(app, START, _script(refs), seen)
+        typer.echo("\nTuesday: escalations.\n")
+        seen = _play(app, demo_stories.TUESDAY, demo_stories.script(), seen)
         typer.echo("")
         for ref in refs:
             case = cases.get_case(app, ref)

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from escalon.api.server import serve as run_server
-from escalon.cli import cases, demo, policy
+from escalon.cli import cases, demo, escalations, policy
 from escalon.cli.common import emit_json, fail, handle_errors, open_app
 from escalon.config import Settings
 from escalon.core.durations import parse_duration
@@ -30,6 +30,10 @@ audit = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
 app.add_typer(db, name="db")
 app.add_typer(policy.app, name="policy")
 app.add_typer(cases.app, name="case")
+cases.app.command("escalate")(escalations.escalate)
+cases.app.command("explain")(escalations.explain_case)
+app.add_typer(escalations.app, name="escalation")
+app.add_typer(escalations.handover, name="handover")
 app.add_typer(clock, name="clock")
 app.add_typer(token, name="token")
 app.add_typer(audit, name="audit")

@@ -109,6 +109,8 @@ def raise_escalation(
         )
     facts = edit.facts()
     if type is Type.FUNCTIONAL:
+        if team is not None and team not in edit.policy.teams:
+            raise InvalidValue(f"unknown team {team!r}", "team")
         team = team or edit.policy.route(case.category)
         if team is None or team not in edit.policy.teams:
             raise InvalidValue(
@@ -122,6 +124,10 @@ def raise_escalation(
     path = None
     if not targets or level is not None:
         path = paths.select_path(edit.policy.paths, facts)
+    if path is not None and level is not None and level > len(path.levels):
+        raise InvalidValue(
+            f"path {path.name!r} has {len(path.levels)} levels, not {level}", "level"
+        )
     start = paths.start_level(
         path, case.support_level, hierarchical=type is Type.HIERARCHICAL, requested=level
     )

@@ -23,7 +23,7 @@ from escalon.schemas.escalations import (
 )
 from escalon.services import escalating
 from escalon.services.context import App
-from escalon.services.editing import Edit, case_ref_of, edit_of, editing
+from escalon.services.editing import Edit, case_ref_of, edit_of, editing, find_case
 from escalon.services.escalation_views import read_escalation
 from escalon.store.models import Case, EscalationRow
 
@@ -190,6 +190,8 @@ def list_escalations(app: App, flt: EscalationFilter) -> EscalationPage:
         query = query.where(EscalationRow.team == flt.team)
     if flt.case:
         query = query.where(Case.ref == flt.case.upper())
+        with app.reading() as session:
+            find_case(session, flt.case)
     if flt.unacknowledged is not None:
         waiting = (State.REQUESTED.value, State.PENDING_APPROVAL.value)
         cond = EscalationRow.state.in_(waiting)
