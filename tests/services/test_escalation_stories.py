@@ -103,6 +103,11 @@ def test_a_payment_question_is_routed_to_finance(app: App) -> None:
             )
         )
     assert to == {"finance"}
+    [offer] = handovers.list_for_case(app, ref)  # expertise lacking: a handover is proposed
+    assert (offer.to_team, offer.state, offer.escalation) == ("finance", "offered", esc.id)
+    handovers.accept(app, offer.id, "ferenc")
+    case = cases.get_case(app, ref)
+    assert (case.team, case.assignee) == ("finance", "ferenc")
 
 
 def test_a_security_incident_is_escalated_to_the_security_lead_at_once(app: App) -> None:

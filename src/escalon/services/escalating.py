@@ -24,7 +24,7 @@ from escalon.core.paths import Level, Path, Recipient, Role, Step, StepKind, Tar
 from escalon.core.sla import Clock
 from escalon.services.context import App
 from escalon.services.editing import SYSTEM, Edit
-from escalon.store.models import EscalationRow, Notification, Timer
+from escalon.store.models import EscalationRow, Handover, Notification, Timer
 
 TIMER = "escalation"
 
@@ -188,6 +188,8 @@ def raise_escalation(
         },
         actor=initiator,
     )
+    if type is Type.FUNCTIONAL and team is not None:
+        _propose_handover(edit, row, initiator, team)
     if core.state is State.REQUESTED:
         _reach(edit, row, path, to, channels)
     elif core.state is State.REASON_REQUESTED:
@@ -198,6 +200,37 @@ def raise_escalation(
         )
     schedule(edit, row)
     return row
+
+
+def _propose_handover(edit: Edit, row: EscalationRow, initiator: str, team: str) -> None:
+    """A functional escalation proposes a handover; only the owner may offer one.
+
+    Raised by the owner (or on an unowned case), the offer to the routed team is made at
+    once; anyone else's functional escalation leaves the offer to the owner.
+    """
+    case = edit.row
+    pending = edit.session.scalar(
+        select(Handover.id).where(Handover.case_id == case.id, Handover.state == "offered")
+    )
+    if pending is not None or case.team == team:
+        return
+    if case.assignee and initiator != case.assignee:
+        edit.note("handover_suggested", {"escalation": row.id, "to_team": team}, actor=SYSTEM)
+        return
+    offer = Handover(
+        case_id=case.id,
+        escalation_id=row.id,
+        from_person=case.assignee,
+        from_team=case.team,
+        to_team=team,
+        note=row.handoff.get("summary", ""),
+        state="offered",
+        offered_by=initiator,
+        offered_at=edit.now,
+    )
+    edit.session.add(offer)
+    edit.session.flush()
+    edit.note("handover_offered", {"handover": offer.id, "to_team": team, "escalation": row.id})
 
 
 def _reach(
