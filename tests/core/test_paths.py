@@ -267,3 +267,17 @@ def test_explain_says_what_happens_next_and_when() -> None:
     assert upcoming[0].at == T0 + 10 * M
     assert "if not acknowledged, goes to level 3: L3 (Kim Lee) by email" in upcoming[0].text
     assert "at 2026-11-23 08:10 UTC, escalation #1" in lines[-1]
+
+
+def test_a_level_that_names_nobody_for_the_case_is_skipped() -> None:
+    path = Path(
+        "p",
+        ALWAYS,
+        (
+            level("a", TargetRef(team="net"), ack=15 * M),
+            level("lead", TargetRef(role=Role.ASSIGNEE_MANAGER), when_unavailable=Unavailable.WAIT),
+            level("c", TargetRef(team="net")),
+        ),
+    )
+    step = next_step(path, pos(1), (), FACTS | {"assignee": None}, ORG)
+    assert step is not None and (step.level, step.skipped) == (3, (2,))

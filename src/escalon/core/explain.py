@@ -37,7 +37,7 @@ class OpenEscalation:
 
 
 def _names(recipients: Sequence[Recipient]) -> str:
-    return ", ".join(r.name for r in recipients) or "nobody resolved"
+    return ", ".join(r.name for r in recipients) or "nobody found for this case"
 
 
 def level_text(path: Path, number: int, facts: Mapping[str, Any], org: Org, at: datetime) -> str:
@@ -121,15 +121,20 @@ def explain(
         lines.append(f"{case_ref} matches no escalation path; escalations go to managers.")
     else:
         audience = "" if path.audience == "any" else f", audience {path.audience}"
-        lines.append(
-            f"{case_ref} follows path {path.name!r} because {path.when.describe()}{audience}."
-        )
+        why = path.when.describe()
+        why = "it has no condition and matches every case" if why == "always" else why
+        lines.append(f"{case_ref} follows path {path.name!r} because {why}{audience}.")
         lines.append(f"It stands at {level_text(path, level, facts, org, now)}.")
     for esc in escalations:
         if esc.acknowledged_by:
             lines.append(
                 f"Escalation #{esc.number} is {esc.position.state} "
                 f"(acknowledged by {esc.acknowledged_by}): it waits for people, not for time."
+            )
+        elif esc.path is None and esc.position.state != "reason_requested":
+            lines.append(
+                f"Escalation #{esc.number} ({esc.position.state}) alerts its named targets "
+                "and waits for their acknowledgement; it climbs no path."
             )
     upcoming = sorted(
         escalation_steps(escalations, clocks, facts, org)

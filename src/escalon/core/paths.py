@@ -298,14 +298,20 @@ def next_step(
 def _land(
     path: Path, level: int, at: datetime, why: str, facts: Mapping[str, Any], org: Org
 ) -> Step:
-    """Apply each level's unavailable-targets rule: skip on at once, or wait for a window."""
+    """Apply each level's unavailable-targets rule: skip on at once, or wait for a window.
+
+    A level that names nobody for this case (a role the case cannot fill) is always skipped.
+    """
     skipped: list[int] = []
     while True:
         lvl = path.level(level)
         recipients = resolve_targets(lvl, facts, org, at)
-        if any(r.available for r in recipients) or not recipients:
+        if any(r.available for r in recipients):
             return Step(StepKind.MOVE, at, level, why, tuple(skipped))
-        if lvl.when_unavailable is Unavailable.SKIP and level < len(path.levels):
+        nobody = not recipients  # e.g. "manager of the assignee" on an unassigned case
+        if nobody and level >= len(path.levels):
+            return Step(StepKind.MOVE, at, level, why, tuple(skipped))
+        if (nobody or lvl.when_unavailable is Unavailable.SKIP) and level < len(path.levels):
             skipped.append(level)
             level += 1
             continue
