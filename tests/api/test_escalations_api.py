@@ -312,7 +312,7 @@ def test_explain_says_which_path_governs_and_what_comes_next(
         "standard support",
         2,
     )
-    assert explained["lines"][0] == f"{ref} follows path 'standard support' because always."
+    assert explained["lines"][0] == f"{ref} follows path 'standard support' because it has no condition and matches every case."
     assert any("escalation #1" in n["text"] for n in explained["next"])
     assert call(api, anna, "/cases/ESC-4242/explain", code=404)["field"] == "ref"
 
