@@ -9,18 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
-from escalon.services import tokens
 from escalon.services.context import App
 from escalon.services.timers import advance
-from tests.api.conftest import Api
+from tests.api.conftest import Api, Headers, Json, call, refused
 
-Headers = dict[str, str]
-Json = dict[str, Any]
-
-PEOPLE = {"anna": "agent", "bence": "agent", "lilla": "agent", "ferenc": "agent"}
-PEOPLE |= {"csilla": "manager"}
 CASE: Json = {
     "title": "Customer portal login fails",
     "impact": 2,
@@ -42,33 +34,6 @@ HANDOFF: Json = {
     "time_constraints": "Their season sale starts on Wednesday",
     "help_needed": "A decision to roll back Friday's release",
 }
-
-
-@pytest.fixture
-def people(app: App, api: Api) -> dict[str, Headers]:
-    """Tokens named after people, so the actor the services see is that person."""
-    return {
-        name: {"Authorization": f"Bearer {tokens.create_token(app, name, role)}"}
-        for name, role in PEOPLE.items()
-    }
-
-
-def call(api: Api, who: Headers, path: str, body: Json | None = None, code: int = 200) -> Any:
-    """POST (or GET without a body) and insist on the status code."""
-    url = f"/api/v1{path}"
-    if body is None:
-        response = api.client.get(url, headers=who)
-    else:
-        response = api.client.post(url, json=body, headers=who)
-    assert response.status_code == code, response.text
-    return response.json()
-
-
-def refused(api: Api, who: Headers, path: str, body: Json, code: int, field: str | None) -> Json:
-    """A refusal is JSON naming the field, with the expected status."""
-    result: Json = call(api, who, path, body, code)
-    assert result["field"] == field, result
-    return result
 
 
 def new_case(api: Api, who: Headers, **fields: Any) -> str:
@@ -312,7 +277,11 @@ def test_explain_says_which_path_governs_and_what_comes_next(
         "standard support",
         2,
     )
-    assert explained["lines"][0] == f"{ref} follows path 'standard support' because it has no condition and matches every case."
+    assert (
+        explained["lines"][0]
+        == f"{ref} follows path 'standard support' because it has no condition "
+        "and matches every case."
+    )
     assert any("escalation #1" in n["text"] for n in explained["next"])
     assert call(api, anna, "/cases/ESC-4242/explain", code=404)["field"] == "ref"
 

@@ -138,7 +138,10 @@ def test_case_explain_prints_the_lines_or_json(sandbox: Path) -> None:
     ok("case", "escalate", ref, "--type", "hierarchical", *REASON, "--actor", "anna")
     code, out, _ = run("case", "explain", ref)
     assert code == 0
-    assert out.splitlines()[0] == f"{ref} follows path 'standard support' because it has no condition and matches every case."
+    assert out.splitlines()[0] == (
+        f"{ref} follows path 'standard support' because it has no condition "
+        "and matches every case."
+    )
     explained = ok("case", "explain", ref)
     assert explained["lines"] == out.splitlines() and explained["level"] == 2
 
