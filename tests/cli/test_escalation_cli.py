@@ -139,8 +139,7 @@ def test_case_explain_prints_the_lines_or_json(sandbox: Path) -> None:
     code, out, _ = run("case", "explain", ref)
     assert code == 0
     assert out.splitlines()[0] == (
-        f"{ref} follows path 'standard support' because it has no condition "
-        "and matches every case."
+        f"{ref} follows path 'standard support' because it has no condition and matches every case."
     )
     explained = ok("case", "explain", ref)
     assert explained["lines"] == out.splitlines() and explained["level"] == 2

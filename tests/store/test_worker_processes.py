@@ -35,11 +35,11 @@ from escalon.store.models import (
     EscalationRow,
     Event,
     Notification,
-    SlaClock,
     Timer,
 )
 from tests.conftest import make_app
 from tests.services.helpers import create
+from tests.support.clone import clone_case
 
 CASES = int(os.environ.get("ESCALON_MASS_BREACH_CASES", "20000"))
 WORKERS = 4
@@ -49,40 +49,9 @@ TRIGGER = "first response breach alerts the team manager"
 SPAWN = multiprocessing.get_context("spawn")
 
 
-def _columns(model: Any, skip: tuple[str, ...]) -> list[str]:
-    return [c.name for c in model.__table__.c if c.name not in skip]
-
-
 def _clone(app: App, template_id: int, clones: int) -> None:
-    """Copy the template case's rows `clones` times: new ids and refs, same clocks and timer."""
-    last = template_id + clones
-    case_cols = _columns(Case, ("id", "ref"))
-    counter = (
-        f"WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {clones}) "
-    )
     with app.transaction(notify=False) as session:
-        session.execute(
-            text(
-                f"INSERT INTO cases (id, ref, {', '.join(case_cols)}) {counter}"
-                f"SELECT c.id + seq.n, 'ESC-' || CAST(1000 + c.id + seq.n AS VARCHAR(32)), "
-                f"{', '.join('c.' + n for n in case_cols)} FROM cases c CROSS JOIN seq "
-                "WHERE c.id = :tid"
-            ),
-            {"tid": template_id},
-        )
-        for model in (SlaClock, Timer):
-            table, cols = model.__tablename__, _columns(model, ("id", "case_id"))
-            session.execute(
-                text(
-                    f"INSERT INTO {table} (case_id, {', '.join(cols)}) "
-                    f"SELECT c.id, {', '.join('t.' + n for n in cols)} FROM {table} t "
-                    "JOIN cases c ON c.id > :tid AND c.id <= :last "
-                    "WHERE t.case_id = :tid ORDER BY c.id, t.id"
-                ),
-                {"tid": template_id, "last": last},
-            )
-        sequence = text("SELECT setval(pg_get_serial_sequence('cases', 'id'), :v)")
-        session.execute(sequence, {"v": last})
+        clone_case(session, template_id, clones)
     with app.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM (ANALYZE) cases, sla_clocks, timers"))
 

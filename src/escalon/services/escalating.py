@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from escalon.core import escalation as esc_rules
@@ -24,7 +24,8 @@ from escalon.core.paths import Level, Path, Recipient, Role, Step, StepKind, Tar
 from escalon.core.sla import Clock
 from escalon.services.context import App
 from escalon.services.editing import SYSTEM, Edit
-from escalon.store.models import EscalationRow, Handover, Notification, Timer
+from escalon.store import appends, batch, ids
+from escalon.store.models import EscalationRow, Handover, Notification
 
 TIMER = "escalation"
 
@@ -73,19 +74,18 @@ def notify(
     body |= data or {}
     for recipient in to:
         for channel in channels:
-            edit.session.add(
-                Notification(
-                    case_id=edit.row.id,
-                    escalation_id=escalation.id if escalation else None,
-                    created_at=edit.now,
-                    template=template,
-                    recipient_kind=recipient.kind,
-                    recipient=recipient.key,
-                    channel=channel,
-                    data=body,
-                    state="pending",
-                )
-            )
+            message = {
+                "case_id": edit.row.id,
+                "escalation_id": escalation.id if escalation else None,
+                "created_at": edit.now,
+                "template": template,
+                "recipient_kind": recipient.kind,
+                "recipient": recipient.key,
+                "channel": channel,
+                "data": body,
+                "state": "pending",
+            }
+            appends.queue(edit.session, Notification, message)
 
 
 def raise_escalation(
@@ -142,14 +142,11 @@ def raise_escalation(
     )
     if not targets and path is None:
         targets = _default_targets(type, facts)
-    number = edit.session.scalar(
-        select(func.coalesce(func.max(EscalationRow.number), 0)).where(
-            EscalationRow.case_id == case.id
-        )
-    )
+    number = batch.next_escalation_number(edit.session, case.id)
     row = EscalationRow(
+        id=ids.next_id(edit.session, EscalationRow),
         case_id=case.id,
-        number=(number or 0) + 1,
+        number=number,
         type=type.value,
         state=core.state.value,
         initiator=initiator,
@@ -168,7 +165,6 @@ def raise_escalation(
         updated_at=edit.now,
     )
     edit.session.add(row)
-    edit.session.flush()
     lvl = path.level(start) if path else None
     to = recipients(edit, lvl, targets)
     edit.note(
@@ -298,22 +294,10 @@ def next_step(edit: Edit, row: EscalationRow, clocks: Sequence[Clock] | None = N
 def schedule(edit: Edit, row: EscalationRow, clocks: Sequence[Clock] | None = None) -> None:
     """Replace the escalation's timer with one at its next automatic step, if it has one."""
     subject = str(row.id)
-    edit.session.execute(
-        delete(Timer).where(
-            Timer.case_id == edit.row.id, Timer.kind == TIMER, Timer.subject == subject
-        )
-    )
+    batch.drop_timers(edit.session, edit.row.id, TIMER, subject)
     step = next_step(edit, row, clocks)
     if step is not None:
-        edit.session.add(
-            Timer(
-                case_id=edit.row.id,
-                kind=TIMER,
-                subject=subject,
-                due_at=step.at,
-                created_at=edit.now,
-            )
-        )
+        batch.add_timer(edit.session, edit.row.id, TIMER, subject, step.at, edit.now)
 
 
 def open_rows(edit: Edit) -> list[EscalationRow]:

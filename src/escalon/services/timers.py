@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from escalon.clock import VirtualClock
@@ -13,6 +13,7 @@ from escalon.core.errors import InvalidValue
 from escalon.services import escalating, triggers
 from escalon.services.context import App
 from escalon.services.editing import SYSTEM, edit_of
+from escalon.store import appends, batch
 from escalon.store.engine import is_postgres
 from escalon.store.models import Case, Timer
 
@@ -35,44 +36,78 @@ def _claim(session: Session, app: App, now: datetime, count: int, skipped: set[i
     return list(session.scalars(query))
 
 
-def _lock_case(session: Session, app: App, case_id: int) -> Case | bool | None:
-    """The case locked for this transaction; False while another transaction holds it.
+def _lock_cases(session: Session, app: App, case_ids: set[int]) -> tuple[dict[int, Case], set[int]]:
+    """The cases locked for this transaction, and those another transaction holds.
 
-    Use cases lock the case and then touch its timers; the worker holds a timer and then
-    wants the case. Waiting here could deadlock with such a use case, so on PostgreSQL the
-    worker skips a busy case and comes back to its timer on the next pass.
+    Use cases lock the case and then touch its timers; the worker holds timers and then
+    wants their cases. Waiting here could deadlock with such a use case, so on PostgreSQL
+    the worker skips a busy case and comes back to its timers on the next pass.
     """
-    query = select(Case).where(Case.id == case_id)
+    query = select(Case).where(Case.id.in_(case_ids)).order_by(Case.id)
     if not is_postgres(app.engine):
-        return session.scalar(query)
-    row = session.scalar(query.with_for_update(skip_locked=True))
-    if row is None and session.scalar(select(Case.id).where(Case.id == case_id)) is not None:
-        return False
-    return row
+        return {row.id: row for row in session.scalars(query)}, set()
+    locked = {row.id: row for row in session.scalars(query.with_for_update(skip_locked=True))}
+    missing = case_ids - set(locked)
+    if not missing:
+        return locked, set()
+    exist = set(session.scalars(select(Case.id).where(Case.id.in_(missing))))
+    return locked, exist
 
 
-def _fire(app: App, session: Session, timer: Timer, now: datetime) -> bool:
-    """Fire what is due on the case's clocks, then the escalation step if this is one.
-
-    Returns False when the case is busy and the timer must wait for another pass.
-    """
-    if not inspect(timer).persistent:
-        return True  # replaced by an earlier timer of the same case in this batch
-    row = _lock_case(session, app, timer.case_id)
-    if row is False:
-        return False
-    session.execute(delete(Timer).where(Timer.id == timer.id))
-    if row is None or row is True:
-        return True
-    edit = edit_of(app, session, row, now, SYSTEM)
+def _fire(app: App, session: Session, timer: Timer, case: Case | None, now: datetime) -> None:
+    """Fire what is due on the case's clocks, then the escalation step if this is one."""
+    if _gone(timer):
+        return  # replaced by an earlier timer of the same case in this batch
+    batch.drop_timer(session, timer)
+    if case is None:
+        return
+    edit = edit_of(app, session, case, now, SYSTEM)
     edit.save_clocks(triggers.catch_up(edit))
     if timer.kind == escalating.TIMER:
         escalating.fire(edit, int(timer.subject))
-    return True
+
+
+def _gone(timer: Timer) -> bool:
+    state = inspect(timer)
+    return not state.persistent or state.deleted
+
+
+def _fire_batch(
+    app: App, session: Session, claimed: list[Timer], now: datetime
+) -> tuple[int, set[int]]:
+    """Fire a claimed batch at once; if any timer fails, again one savepoint per timer.
+
+    Returns how many fired and the timers left for another pass (busy case, failure).
+    """
+    cases, busy = _lock_cases(session, app, {t.case_id for t in claimed})
+    waiting = {t.id for t in claimed if t.case_id in busy}
+    ready = [t for t in claimed if t.id not in waiting]
+    batch.load(session, cases)
+    try:
+        with appends.attempt(session):
+            for timer in ready:
+                _fire(app, session, timer, cases.get(timer.case_id), now)
+            session.flush()
+        return len(ready), waiting
+    except Exception:
+        log.warning("a timer of the batch failed; firing the batch one timer at a time")
+    finally:
+        batch.forget(session)
+    fired = 0
+    for timer in ready:
+        timer_id = timer.id
+        try:
+            with appends.attempt(session):
+                _fire(app, session, timer, cases.get(timer.case_id), now)
+            fired += 1
+        except Exception:
+            log.exception("timer %s failed; it stays due", timer_id)
+            waiting.add(timer_id)
+    return fired, waiting
 
 
 def fire_due(app: App, now: datetime, limit: int = 1000, batch: int = 50) -> int:
-    """Fire due timers in batches, one transaction per batch and a savepoint per timer.
+    """Fire due timers in batches, one transaction per batch.
 
     A worker that dies mid-batch commits nothing of it: the rows are claimed again. A timer
     whose processing fails is rolled back alone, logged, and left for the next pass.
@@ -84,18 +119,9 @@ def fire_due(app: App, now: datetime, limit: int = 1000, batch: int = 50) -> int
             claimed = _claim(session, app, now, min(batch, limit - processed), skipped)
             if not claimed:
                 break
-            for timer in claimed:
-                timer_id = timer.id
-                try:
-                    with session.begin_nested():
-                        done = _fire(app, session, timer, now)
-                except Exception:
-                    log.exception("timer %s failed; it stays due", timer_id)
-                    done = False
-                if done:
-                    processed += 1
-                else:
-                    skipped.add(timer_id)
+            fired, waiting = _fire_batch(app, session, claimed, now)
+            processed += fired
+            skipped |= waiting
     return processed
 
 

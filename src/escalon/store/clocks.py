@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from escalon.core.sla import Clock, ClockState, Metric
-from escalon.store.models import Case, SlaClock, Timer
+from escalon.store import batch
+from escalon.store.models import Case, SlaClock
 
 
 def _us(value: timedelta) -> int:
@@ -55,6 +56,9 @@ def _fill(row: SlaClock, clock: Clock) -> None:
 
 
 def load(session: Session, case_id: int) -> list[SlaClock]:
+    rows = batch.rows_of(session, case_id)
+    if rows is not None:
+        return list(rows.clocks)
     return list(
         session.scalars(select(SlaClock).where(SlaClock.case_id == case_id).order_by(SlaClock.id))
     )
@@ -89,20 +93,23 @@ def save(
     """
     rows = {} if new else {row.metric: row for row in load(session, case_id)}
     keep = {clock.metric.value for clock in clocks}
+    held = batch.rows_of(session, case_id)
     for metric, row in rows.items():
         if metric not in keep:
             session.delete(row)
+            if held is not None:
+                held.clocks.remove(row)
     for clock in clocks:
         existing = rows.get(clock.metric.value)
         if existing is None:
             existing = SlaClock(case_id=case_id)
             session.add(existing)
+            if held is not None:
+                held.clocks.append(existing)
         _fill(existing, clock)
-    if not new:
-        session.execute(delete(Timer).where(Timer.case_id == case_id, Timer.kind == "sla"))
     upcoming = [t for t in (clock.next_timer_for() for clock in clocks) if t is not None]
+    if not new:
+        batch.drop_timers(session, case_id, "sla")
     if upcoming:
         subject, due_at = min(upcoming, key=lambda t: t[1])
-        session.add(
-            Timer(case_id=case_id, kind="sla", subject=subject, due_at=due_at, created_at=now)
-        )
+        batch.add_timer(session, case_id, "sla", subject, due_at, now)
