@@ -102,16 +102,8 @@ def record(
     payload = _jsonable(data)
     values = {"case_id": case_id, "at": at, "actor": actor, "type": type, "data": payload}
     appends.queue(session, Event, values)
-    audit(
-        session,
-        at=at,
-        actor=actor,
-        action=type,
-        entity="case",
-        entity_id=ref,
-        data=payload,
-        case_id=case_id,
-    )
+    entry = {"at": at, "actor": actor, "action": type, "entity": "case", "entity_id": ref}
+    appends.queue(session, AuditEntry, entry | {"case_id": case_id, "data": payload})
 
 
 def note(

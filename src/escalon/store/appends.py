@@ -43,7 +43,7 @@ def write(session: Session) -> None:
             continue
         if model in _last:
             _last[model](session, rows)
-        session.execute(insert(model), rows)
+        session.connection().execute(insert(model.__table__), rows)
 
 
 @contextmanager

@@ -38,21 +38,28 @@ def to_core(row: SlaClock) -> Clock:
 
 
 def _fill(row: SlaClock, clock: Clock) -> None:
-    row.metric = clock.metric.value
-    row.target_us = _us(clock.target)
-    row.calendar = clock.calendar
-    row.warn_fraction = clock.warn_fraction
-    row.state = clock.state.value
-    row.consumed_us = _us(clock.consumed)
-    row.since = clock.since
-    row.due_at = clock.due_at
-    row.warn_due_at = clock.warn_due_at
-    row.started_at = clock.started_at
-    row.warned = clock.warned
-    row.breached = clock.breached
-    row.cycle = clock.cycle
-    row.met_at = clock.met_at
-    row.breached_at = clock.breached_at
+    """Set only what changed: an unchanged attribute costs no event and no column."""
+    values = {
+        "metric": clock.metric.value,
+        "target_us": _us(clock.target),
+        "calendar": clock.calendar,
+        "warn_fraction": clock.warn_fraction,
+        "state": clock.state.value,
+        "consumed_us": _us(clock.consumed),
+        "since": clock.since,
+        "due_at": clock.due_at,
+        "warn_due_at": clock.warn_due_at,
+        "started_at": clock.started_at,
+        "warned": clock.warned,
+        "breached": clock.breached,
+        "cycle": clock.cycle,
+        "met_at": clock.met_at,
+        "breached_at": clock.breached_at,
+    }
+    held = row.__dict__
+    for name, value in values.items():
+        if name not in held or held[name] != value:
+            setattr(row, name, value)
 
 
 def load(session: Session, case_id: int) -> list[SlaClock]:
