@@ -103,6 +103,7 @@ def throwaway_postgres(durable: bool = False) -> Iterator[str]:
     started = time.perf_counter()
     try:
         executor.start()
+        _wait_until_ready(f"host={HOST} port={port} user={USER} dbname=postgres")
         print(f"[pg] PostgreSQL started on port {port} in {time.perf_counter() - started:.1f}s")
         yield f"postgresql+psycopg://{USER}@{HOST}:{port}/postgres"
     finally:
@@ -111,6 +112,21 @@ def throwaway_postgres(durable: bool = False) -> Iterator[str]:
                 executor.stop()
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _wait_until_ready(dsn: str, seconds: float = 60) -> None:
+    """`pg_ctl -w` may return while the server still answers "starting up"; wait it out."""
+    import psycopg
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            psycopg.connect(dsn, connect_timeout=5).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 @contextmanager

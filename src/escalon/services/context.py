@@ -15,8 +15,6 @@ from escalon.config import Settings
 from escalon.core.errors import NotFound
 from escalon.core.policy import Policy
 from escalon.policy.compile import compile_policy
-from escalon.services import journal  # noqa: F401  (registers the audit chain)
-from escalon.store import appends
 from escalon.store.engine import is_postgres, make_engine, make_read_sessions, make_sessions
 from escalon.store.models import PolicyVersion
 
@@ -84,7 +82,6 @@ class App:
         """
         with self._write_turn(), self.sessions.begin() as session:
             yield session
-            appends.write(session)
         if notify:
             for listener in self.listeners:
                 listener()

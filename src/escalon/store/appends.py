@@ -13,8 +13,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlalchemy.orm import DeclarativeBase, Session
+
+from escalon.store import scratch
 
 Rows = list[dict[str, Any]]
 Complete = Callable[[Session, Rows], None]
@@ -32,11 +34,19 @@ def queue(session: Session, model: type[DeclarativeBase], values: dict[str, Any]
     _queues(session).setdefault(model, []).append(values)
 
 
+@event.listens_for(Session, "before_commit")
 def write(session: Session) -> None:
-    """Insert what is queued: plain tables first, those completed at write time last."""
-    queues = session.info.pop(_KEY, None)
+    """Insert what is queued as the transaction commits, whoever commits it.
+
+    Plain tables first, those completed at write time last. A savepoint's release also
+    passes here; its rows wait for the real commit.
+    """
+    if session.in_nested_transaction():
+        return
+    queues = scratch.drop(session, _KEY)
     if not queues:
         return
+    session.flush()  # the rows they refer to (a new case, an escalation) go first
     for model in sorted(queues, key=lambda m: m in _last):
         rows = queues[model]
         if not rows:
@@ -60,5 +70,4 @@ def attempt(session: Session) -> Iterator[None]:
 
 
 def _queues(session: Session) -> dict[type[DeclarativeBase], Rows]:
-    queues: dict[type[DeclarativeBase], Rows] = session.info.setdefault(_KEY, {})
-    return queues
+    return scratch.held(session, _KEY, dict[type[DeclarativeBase], Rows])

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from escalon.store import ids
+from escalon.store import ids, scratch
 from escalon.store.models import EscalationRow, SlaClock, Timer
 
 _KEY = "escalon.batch"
@@ -46,16 +46,16 @@ def load(session: Session, case_ids: Iterable[int]) -> None:
         )
         for case_id, number in session.execute(numbers):
             rows[case_id].last_escalation = number or 0
-    session.info[_KEY] = rows
+    scratch.held(session, _KEY, dict[int, CaseRows]).update(rows)
 
 
 def forget(session: Session) -> None:
     """After a rollback the objects no longer match the database: back to queries."""
-    session.info.pop(_KEY, None)
+    scratch.drop(session, _KEY)
 
 
 def rows_of(session: Session, case_id: int) -> CaseRows | None:
-    batch: dict[int, CaseRows] | None = session.info.get(_KEY)
+    batch: dict[int, CaseRows] | None = scratch.peek(session, _KEY)
     return batch.get(case_id) if batch is not None else None
 
 

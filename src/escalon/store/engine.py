@@ -18,7 +18,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         _sqlite_pragmas(engine, memory=":memory:" in url or url.endswith("://"))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    # psycopg's executemany sends one INSERT per row; SQLAlchemy's "insertmanyvalues" sends
+    # one per page of rows, which is what a worker's batch of appended rows needs.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
 
 
 def _sqlite_pragmas(engine: Engine, memory: bool) -> None:

@@ -12,9 +12,11 @@ from __future__ import annotations
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.orm import Session
 
+from escalon.store import scratch
 from escalon.store.models import Base
 
 _KEY = "escalon.ids"
+_SPARE = "escalon.ids.spare"
 _AHEAD = 50
 
 
@@ -22,7 +24,7 @@ def next_id(session: Session, model: type[Base]) -> int:
     table = model.__tablename__
     if session.get_bind().dialect.name == "postgresql":
         return _from_sequence(session, table)
-    issued: dict[str, int] = session.info.setdefault(_KEY, {})
+    issued = scratch.held(session, _KEY, dict[str, int])
     last = issued.get(table)
     if last is None:
         key = inspect(model).primary_key[0]
@@ -33,7 +35,7 @@ def next_id(session: Session, model: type[Base]) -> int:
 
 def _from_sequence(session: Session, table: str) -> int:
     """Values are taken from the sequence `_AHEAD` at a time; unused ones leave a gap."""
-    spare: dict[str, list[int]] = session.info.setdefault(_KEY, {})
+    spare = scratch.held(session, _SPARE, dict[str, list[int]])
     values = spare.get(table)
     if not values:
         values = spare[table] = list(

@@ -101,14 +101,19 @@ class SlaClock(Base):
 
 
 class Timer(Base):
-    """A pending time-based action. The worker's poll is a range scan on `due_at`."""
+    """A pending time-based action. The worker's poll is a range scan on `due_at`.
+
+    The index holds `id` after `due_at` so that a claim (`ORDER BY due_at, id LIMIT n`)
+    reads n entries even when a mass breach puts every timer on the same instant.
+    """
 
     __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_due_at", "due_at", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(64))
-    due_at: Mapped[datetime] = mapped_column(index=True)
+    due_at: Mapped[datetime]
     created_at: Mapped[datetime]
 
 
