@@ -13,3 +13,5 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     worker_max_idle: float = 0.5
+    smtp_url: str | None = None  # smtp://host:port, smtps://user:password@host, smtp+starttls://…
+    mail_from: str = "escalon <escalon@localhost>"

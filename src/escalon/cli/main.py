@@ -10,10 +10,11 @@ from typing import Annotated
 import typer
 
 from escalon.api.server import serve as run_server
-from escalon.cli import cases, demo, escalations, policy
+from escalon.cli import cases, demo, escalations, notifications, policy
 from escalon.cli.common import emit_json, fail, handle_errors, open_app
 from escalon.config import Settings
 from escalon.core.durations import parse_duration
+from escalon.notify.channels import Transports
 from escalon.services import journal, tokens
 from escalon.services.sandbox import init_database
 from escalon.services.timers import advance
@@ -34,6 +35,8 @@ cases.app.command("escalate")(escalations.escalate)
 cases.app.command("explain")(escalations.explain_case)
 app.add_typer(escalations.app, name="escalation")
 app.add_typer(escalations.handover, name="handover")
+app.add_typer(notifications.app, name="notification")
+app.add_typer(notifications.notify, name="notify")
 app.add_typer(clock, name="clock")
 app.add_typer(token, name="token")
 app.add_typer(audit, name="audit")
@@ -82,15 +85,26 @@ def serve(
     if demo_data:
         token_value = demo.seed(application)
         typer.echo(f"demo data loaded; admin token: {token_value}")
-    run_server(application, host or settings.host, port or settings.port, settings.worker_max_idle)
+    run_server(
+        application,
+        host or settings.host,
+        port or settings.port,
+        settings.worker_max_idle,
+        Transports(settings.smtp_url, settings.mail_from),
+    )
 
 
 @app.command("worker")
 @handle_errors
 def worker(once: Annotated[bool, typer.Option(help="Fire what is due and exit.")] = False) -> None:
-    """Fire due timers; sleep until the next one."""
+    """Fire due timers and deliver due notifications; sleep until the next is due."""
     logging.basicConfig(level=logging.INFO)
-    runner = Worker(open_app(), max_idle=Settings().worker_max_idle)
+    settings = Settings()
+    runner = Worker(
+        open_app(),
+        max_idle=settings.worker_max_idle,
+        transports=Transports(settings.smtp_url, settings.mail_from),
+    )
     if once:
         typer.echo(f"fired {runner.tick()}")
         return

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 TIERS = ("standard", "gold", "vip")
 BUSINESS_VALUES = ("low", "medium", "high", "critical")
 TEAM_KINDS = ("frontline", "specialist", "management", "vendor")
+# How a level or rule reaches people; each person or team gives an address per channel
+# (chat: a Slack or Teams URL, sms/phone: a provider URL apprise knows, webhook: https).
+CHANNELS = ("email", "chat", "sms", "phone", "webhook")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,10 @@ class Person:
     manager: str | None = None
     languages: tuple[str, ...] = ("en",)
     timezone: str = "UTC"
+    channels: Mapping[str, str] = field(default_factory=dict)
+
+    def address(self, channel: str) -> str | None:
+        return address_in(self.channels, self.email, channel)
 
 
 @dataclass(frozen=True)
@@ -46,6 +54,19 @@ class Team:
     manager: str | None = None
     members: tuple[str, ...] = field(default_factory=tuple)
     expertise: tuple[str, ...] = field(default_factory=tuple)
+    language: str = "en"
+    email: str | None = None
+    channels: Mapping[str, str] = field(default_factory=dict)
+
+    def address(self, channel: str) -> str | None:
+        return address_in(self.channels, self.email, channel)
+
+
+def address_in(channels: Mapping[str, str], email: str | None, channel: str) -> str | None:
+    """An email channel falls back to the plain `email` field; other channels are explicit."""
+    if channel == "email":
+        return channels.get("email") or email
+    return channels.get(channel)
 
 
 def highest_value(values: list[str]) -> str | None:

@@ -68,11 +68,23 @@ def compile_policy(
                 t.manager,
                 tuple(t.members),
                 tuple(t.expertise),
+                t.language,
+                t.email,
+                dict(t.channels),
             )
             for key, t in doc.teams.items()
         },
         people={
-            key: Person(key, p.name, p.email, p.chat, p.manager, tuple(p.languages), p.timezone)
+            key: Person(
+                key,
+                p.name,
+                p.email,
+                p.chat,
+                p.manager,
+                tuple(p.languages),
+                p.timezone,
+                dict(p.channels),
+            )
             for key, p in doc.people.items()
         },
         paths=tuple(_path(spec, i) for i, spec in enumerate(doc.escalation_paths)),

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import Field, PlainValidator, model_validator
 
 from escalon.core.escalation import ReasonCategory, Type
+from escalon.core.organisation import CHANNELS
 from escalon.core.paths import Role
 from escalon.core.triggers import On
 from escalon.policy.schema import (
@@ -26,7 +27,6 @@ from escalon.policy.schema import (
 
 # The words the YAML accepts are the core's own, so the two can never drift apart.
 ROLES = tuple(r.value for r in Role)
-CHANNELS = ("email", "chat", "sms", "phone", "webhook")
 TRIGGER_EVENTS = tuple(o.value for o in On)
 ESCALATION_TYPES = tuple(t.value for t in Type)
 REASON_CATEGORIES = tuple(c.value for c in ReasonCategory)

@@ -23,7 +23,7 @@ from escalon.core.case import AUDIENCES, KINDS, RISK_FLAGS, STATUSES
 from escalon.core.conditions import Condition
 from escalon.core.durations import parse_duration
 from escalon.core.errors import InvalidValue
-from escalon.core.organisation import BUSINESS_VALUES, TEAM_KINDS, TIERS
+from escalon.core.organisation import BUSINESS_VALUES, CHANNELS, TEAM_KINDS, TIERS
 from escalon.core.priority import parse_priority
 
 # The facts a case offers to conditions; a condition reading anything else never matches.
@@ -158,6 +158,25 @@ def _email(value: Any) -> str:
     return text
 
 
+def _channels(value: Any) -> dict[str, str]:
+    """Where a person or team is reached, per channel; secrets stay in the environment."""
+    if not isinstance(value, Mapping):
+        raise fail(f"expected a mapping of channel to address, got {describe(value)}")
+    result: dict[str, str] = {}
+    for name, address in value.items():
+        if name not in CHANNELS:
+            raise fail(f"{name!r} is not a channel ({', '.join(CHANNELS)})", str(name))
+        text = _email(address) if name == "email" else _text(address)
+        if name != "email" and "://" not in text:
+            raise fail(
+                f"{text!r} is not a URL (slack://…, workflows://…, https://…); "
+                "write secrets as ${VARIABLE} and set them in the environment",
+                str(name),
+            )
+        result[str(name)] = text
+    return result
+
+
 def _raise_by(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3:
         raise fail(f"{value!r} is not a number of steps (1, 2 or 3)")
@@ -263,6 +282,7 @@ PriorityLabel = Annotated[str, PlainValidator(_priority)]
 TimeZone = Annotated[str, PlainValidator(_timezone)]
 Language = Annotated[str, PlainValidator(_language)]
 Email = Annotated[str, PlainValidator(_email)]
+Channels = Annotated[dict[str, str], PlainValidator(_channels)]
 Tier = Annotated[str, PlainValidator(one_of(TIERS, "customer tier"))]
 BusinessValue = Annotated[str, PlainValidator(one_of(BUSINESS_VALUES, "business value"))]
 TeamKind = Annotated[str, PlainValidator(one_of(TEAM_KINDS, "team kind"))]
@@ -298,6 +318,7 @@ class PersonSpec(Strict):
     manager: Key | None = None
     languages: list[Language] = Field(default_factory=lambda: ["en"])
     timezone: TimeZone = "UTC"
+    channels: Channels = Field(default_factory=dict)
 
 
 class TeamSpec(Strict):
@@ -305,6 +326,9 @@ class TeamSpec(Strict):
     kind: TeamKind = "frontline"
     calendar: Key | None = None
     timezone: TimeZone = "UTC"
+    language: Language = "en"
+    email: Email | None = None
+    channels: Channels = Field(default_factory=dict)
     manager: Key | None = None
     members: list[Key] = Field(default_factory=list)
     expertise: list[Text] = Field(default_factory=list)

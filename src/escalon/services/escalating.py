@@ -7,6 +7,7 @@ These run in the caller's transaction on a locked case (`Edit`); the use cases i
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
@@ -24,7 +25,7 @@ from escalon.core.paths import Level, Path, Recipient, Role, Step, StepKind, Tar
 from escalon.core.sla import Clock
 from escalon.services.context import App
 from escalon.services.editing import SYSTEM, Edit
-from escalon.store import appends, batch, ids
+from escalon.store import appends, batch, ids, outbox
 from escalon.store.models import EscalationRow, Handover, Notification
 
 TIMER = "escalation"
@@ -84,6 +85,9 @@ def notify(
                 "channel": channel,
                 "data": body,
                 "state": "pending",
+                "key": uuid.uuid4().hex,
+                "next_attempt_at": edit.now,
+                "attempts": 0,
             }
             appends.queue(edit.session, Notification, message)
 
@@ -317,7 +321,8 @@ def reschedule_open(edit: Edit) -> None:
 
 
 def end_all(edit: Edit, why: str) -> None:
-    """Resolving a case ends its open escalations and their timers."""
+    """Resolving a case ends its open escalations, their timers and their unsent messages."""
+    outbox.cancel(edit.session, edit.row.id)
     for row in open_rows(edit):
         row.state = State.RESOLVED.value
         row.resolution_note = why

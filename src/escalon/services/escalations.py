@@ -25,6 +25,7 @@ from escalon.services import escalating
 from escalon.services.context import App
 from escalon.services.editing import Edit, case_ref_of, edit_of, editing, find_case
 from escalon.services.escalation_views import read_escalation
+from escalon.store import outbox
 from escalon.store.models import Case, EscalationRow
 
 
@@ -121,9 +122,15 @@ def acknowledge(app: App, escalation_id: int, rating: int | None, actor: str) ->
         row.state = done.state.value
         row.acknowledged_by, row.acknowledged_at = actor, edit.now
         row.handoff_rating = rating
+        withdrawn = outbox.cancel(edit.session, row.case_id, row.id)
         edit.note(
             "escalation_acknowledged",
-            {"escalation": row.id, "level": row.level, "handoff_rating": rating},
+            {
+                "escalation": row.id,
+                "level": row.level,
+                "handoff_rating": rating,
+                "messages_withdrawn": withdrawn,
+            },
         )
         return _view(edit, row)
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from escalon.store.types import JSONType, UTCDateTime
@@ -209,9 +219,18 @@ class Handover(Base):
 
 
 class Notification(Base):
-    """The outbox: a message to send, committed with the change that caused it."""
+    """The outbox: a message to send, committed with the change that caused it.
+
+    `next_attempt_at` is set while the message still has to go (pending, or claimed by a
+    worker until its lease ends) and cleared once it is sent, dead or cancelled, so the
+    delivery worker's claim is a range scan over the messages due, however many were sent.
+    """
 
     __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_next_attempt", "next_attempt_at", "id"),
+        UniqueConstraint("key", name="uq_notifications_key"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     escalation_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -222,3 +241,23 @@ class Notification(Base):
     channel: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]]
     state: Mapped[str] = mapped_column(String(16), index=True, default="pending")
+    key: Mapped[str] = mapped_column(String(64))
+    next_attempt_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class DeliveryAttempt(Base):
+    """One try to reach one address of a notification, and what came of it."""
+
+    __tablename__ = "delivery_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[datetime]
+    attempt: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(32))
+    address: Mapped[str] = mapped_column(String(300))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str | None] = mapped_column(Text)

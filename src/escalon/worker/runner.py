@@ -6,7 +6,8 @@ import logging
 import threading
 from datetime import datetime
 
-from escalon.services import timers
+from escalon.notify.channels import Transports
+from escalon.services import delivery, timers
 from escalon.services.context import App
 
 log = logging.getLogger("escalon.worker")
@@ -19,11 +20,15 @@ class Worker:
     beside this worker) are seen within that time even without a wake-up.
     """
 
-    def __init__(self, app: App, max_idle: float = 0.5) -> None:
+    def __init__(
+        self, app: App, max_idle: float = 0.5, transports: Transports | None = None
+    ) -> None:
         self.app = app
         self.max_idle = max_idle
+        self.transports = transports
         self._wake = threading.Event()
         self.fired = 0
+        self.delivered = 0
 
     def wake(self) -> None:
         self._wake.set()
@@ -32,12 +37,19 @@ class Worker:
         now = self.app.clock.now()
         count = timers.fire_due(self.app, now)
         self.fired += count
+        if self.transports is not None:
+            sent = delivery.deliver_due(self.app, self.transports, now)
+            self.delivered += sent
+            count += sent
         return count
 
     def _sleep_for(self, now: datetime) -> float:
         if self.app.clock.virtual:
             return self.max_idle
-        due = timers.next_due(self.app)
+        dues = [timers.next_due(self.app)]
+        if self.transports is not None:
+            dues.append(delivery.next_due(self.app))
+        due = min((d for d in dues if d is not None), default=None)
         if due is None:
             return self.max_idle
         return max(0.0, min(self.max_idle, (due - now).total_seconds()))
@@ -54,6 +66,8 @@ class Worker:
                 delay = self.max_idle
             self._wake.wait(delay)
             self._wake.clear()
+        if self.transports is not None:
+            self.transports.close()
         log.info("worker stopped")
 
     def start(self, stop: threading.Event) -> threading.Thread:

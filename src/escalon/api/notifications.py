@@ -1,0 +1,32 @@
+"""Outbox routes: list messages with their delivery; a manager sends a dead letter again."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from escalon.api.deps import AppDep, CurrentUser
+from escalon.api.errors import CONFLICT
+from escalon.schemas.notifications import NotificationFilter, NotificationPage, NotificationRead
+from escalon.services import notifications
+
+router = APIRouter(prefix="/api/v1", tags=["notifications"])
+
+NotificationId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The notification's id")]
+
+
+@router.get("/notifications")
+def list_notifications(
+    app: AppDep, user: CurrentUser, flt: Annotated[NotificationFilter, Query()]
+) -> NotificationPage:
+    """Messages oldest first, with state, attempts and each address's outcome."""
+    user.require("agent")
+    return notifications.list_notifications(app, flt)
+
+
+@router.post("/notifications/{notification_id}/retry", responses=CONFLICT)
+def retry(notification_id: NotificationId, app: AppDep, user: CurrentUser) -> NotificationRead:
+    """A dead letter is due again at once; only a manager decides that."""
+    user.require("manager")
+    return notifications.retry(app, notification_id, user.name)

@@ -1,0 +1,59 @@
+"""When to try a message again, and when to give up on it.
+
+Exponential backoff with jitter: the n-th failed attempt waits `first × factor^(n−1)`,
+capped, then a random share of it is taken off so that a storm of failures against one
+server does not come back as a storm of retries at the same instant. The random draw is
+passed in, so the rule stays a function of its arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class State(StrEnum):
+    PENDING = "pending"  # due at next_attempt_at (first try or a retry)
+    SENDING = "sending"  # claimed by a worker until next_attempt_at (its lease)
+    SENT = "sent"
+    DEAD = "dead"  # attempts exhausted: a dead letter, retryable by a manager
+    CANCELLED = "cancelled"  # no longer applies (acknowledged, resolved)
+
+
+#: States in which a message still has to go, and may be claimed when due.
+OUTSTANDING = frozenset({State.PENDING, State.SENDING})
+
+
+@dataclass(frozen=True)
+class Retry:
+    first: timedelta = timedelta(seconds=30)
+    factor: float = 2.0
+    cap: timedelta = timedelta(hours=1)
+    attempts: int = 8
+    jitter: float = 0.5  # at most this share of the wait is taken off at random
+    lease: timedelta = timedelta(minutes=2)  # a claimed message is claimed again after this
+
+    def wait(self, failed: int, draw: float) -> timedelta:
+        """The wait after the `failed`-th failed attempt; `draw` is uniform in [0, 1)."""
+        if failed < 1:
+            raise ValueError("the wait follows a failed attempt (failed >= 1)")
+        seconds = min(
+            self.first.total_seconds() * self.factor ** (failed - 1), self.cap.total_seconds()
+        )
+        return timedelta(seconds=seconds * (1 - self.jitter * draw))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: State
+    next_attempt_at: datetime | None
+
+
+def after_attempt(retry: Retry, attempts: int, ok: bool, now: datetime, draw: float) -> Outcome:
+    """The message's state after its `attempts`-th attempt (counted including this one)."""
+    if ok:
+        return Outcome(State.SENT, None)
+    if attempts >= retry.attempts:
+        return Outcome(State.DEAD, None)
+    return Outcome(State.PENDING, now + retry.wait(attempts, draw))

@@ -1,0 +1,209 @@
+"""Deliver the outbox: claim due messages, send them outside any transaction, record results.
+
+At least once, never lost: a claim moves a message to `sending` and its `next_attempt_at` to
+the end of a lease, and commits before anything is sent. A worker that dies after sending
+and before recording leaves the message claimed; when the lease ends it is claimed again
+and sent again with the same idempotency key, which receivers use to drop the repeat.
+Per address the outcome is recorded, so a retry goes only to the addresses not yet reached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from escalon.core import addressing
+from escalon.core.delivery import Retry, State, after_attempt
+from escalon.notify.channels import Message, Result, Transports, masked
+from escalon.services.context import App
+from escalon.store.engine import is_postgres
+from escalon.store.models import Case, DeliveryAttempt, Notification
+
+log = logging.getLogger("escalon.delivery")
+
+NO_ADDRESS = "nobody to reach"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    case_id: int
+    ref: str
+    key: str
+    template: str
+    recipient_kind: str
+    recipient: str
+    channel: str
+    data: dict[str, Any]
+    attempts: int
+    policy_version_id: int | None
+    reached: frozenset[str]  # addresses an earlier attempt already reached
+
+
+@dataclass
+class Sent:
+    claimed: Claimed
+    results: list[tuple[addressing.Address, Result]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.results) and all(r.ok for _, r in self.results)
+
+    @property
+    def error(self) -> str | None:
+        if not self.results:
+            return NO_ADDRESS
+        failed = [f"{masked(a.target)}: {r.detail}" for a, r in self.results if not r.ok]
+        return "; ".join(failed)[:1000] or None
+
+
+def next_due(app: App) -> datetime | None:
+    """The earliest instant a message is due (a first try, a retry or a lease's end)."""
+    with app.reading() as session:
+        return session.scalar(select(func.min(Notification.next_attempt_at)))
+
+
+def deliver_due(
+    app: App,
+    transports: Transports,
+    now: datetime | None = None,
+    batch: int = 50,
+    retry: Retry = Retry(),
+    draw: Callable[[], float] = random.random,
+) -> int:
+    """Send one batch of due messages; returns how many were attempted."""
+    at = now or app.clock.now()
+    claimed = _claim(app, at, batch, retry)
+    if not claimed:
+        return 0
+    sent = [_send(app, transports, c) for c in claimed]
+    _record(app, at, sent, retry, draw)
+    return len(claimed)
+
+
+def _claim(app: App, now: datetime, batch: int, retry: Retry) -> list[Claimed]:
+    with app.transaction(notify=False) as session:
+        query = (
+            select(Notification, Case.ref, Case.policy_version_id)
+            .join(Case, Case.id == Notification.case_id)
+            .where(Notification.next_attempt_at <= now)
+            .order_by(Notification.next_attempt_at, Notification.id)
+            .limit(batch)
+        )
+        if is_postgres(app.engine):
+            query = query.with_for_update(of=Notification, skip_locked=True)
+        rows = list(session.execute(query))
+        if not rows:
+            return []
+        ids = [row.id for row, _, _ in rows]
+        reached: dict[int, set[str]] = {}
+        done = select(DeliveryAttempt.notification_id, DeliveryAttempt.address).where(
+            DeliveryAttempt.notification_id.in_(ids), DeliveryAttempt.ok.is_(True)
+        )
+        for notification_id, address in session.execute(done):
+            reached.setdefault(notification_id, set()).add(address)
+        claimed = []
+        for row, ref, version in rows:
+            row.state = State.SENDING.value
+            row.attempts += 1
+            row.next_attempt_at = now + retry.lease
+            claimed.append(
+                Claimed(
+                    row.id,
+                    row.case_id,
+                    ref or "",
+                    row.key,
+                    row.template,
+                    row.recipient_kind,
+                    row.recipient,
+                    row.channel,
+                    dict(row.data),
+                    row.attempts,
+                    version,
+                    frozenset(reached.get(row.id, ())),
+                )
+            )
+        return claimed
+
+
+def _send(app: App, transports: Transports, claimed: Claimed) -> Sent:
+    from escalon.notify.render import render
+
+    sent = Sent(claimed)
+    with app.reading() as session:
+        org = app.policies.get(session, claimed.policy_version_id).org()
+    targets = addressing.addresses(org, claimed.recipient_kind, claimed.recipient, claimed.channel)
+    for address in targets:
+        if masked(address.target) in claimed.reached:
+            sent.results.append((address, Result(True, "reached by an earlier attempt")))
+            continue
+        try:
+            text = render(
+                claimed.template,
+                claimed.data,
+                language=address.language,
+                timezone=address.timezone,
+            )
+        except Exception as exc:  # a template bug must not stop the other messages
+            log.exception("notification %s: rendering failed", claimed.id)
+            sent.results.append((address, Result(False, f"rendering failed: {exc}")))
+            continue
+        message = Message(
+            key=_message_key(claimed.key, address),
+            address=address,
+            subject=text.subject,
+            body=text.body,
+            data={"ref": claimed.ref, "template": claimed.template} | claimed.data,
+        )
+        sent.results.append((address, transports.send(message)))
+    return sent
+
+
+def _message_key(key: str, address: addressing.Address) -> str:
+    """One key per message and address, the same on every attempt."""
+    if not key:
+        return key
+    digest = hashlib.sha256(f"{address.channel}:{address.target}".encode()).hexdigest()[:12]
+    return f"{key}.{digest}"
+
+
+def _record(
+    app: App, now: datetime, sent: Sequence[Sent], retry: Retry, draw: Callable[[], float]
+) -> None:
+    with app.transaction(notify=False) as session:
+        for item in sent:
+            claimed = item.claimed
+            row = session.get(Notification, claimed.id, with_for_update=is_postgres(app.engine))
+            if row is None or row.state != State.SENDING.value or row.attempts != claimed.attempts:
+                continue  # its lease ended and another worker took it over
+            for address, result in item.results:
+                if result.detail == "reached by an earlier attempt":
+                    continue
+                session.add(
+                    DeliveryAttempt(
+                        notification_id=row.id,
+                        case_id=row.case_id,
+                        at=now,
+                        attempt=row.attempts,
+                        channel=address.channel,
+                        address=masked(address.target),
+                        ok=result.ok,
+                        detail=result.detail,
+                    )
+                )
+            hopeless = not item.results  # nobody to reach: retrying will not help
+            outcome = after_attempt(
+                retry, retry.attempts if hopeless else row.attempts, item.ok, now, draw()
+            )
+            row.state = outcome.state.value
+            row.next_attempt_at = outcome.next_attempt_at
+            row.last_error = item.error
+            if item.ok:
+                row.sent_at = now
