@@ -21,14 +21,17 @@ from sqlalchemy import func, select
 
 from escalon.core import addressing
 from escalon.core.delivery import Retry, State, after_attempt
+from escalon.core.paths import Org
 from escalon.notify.channels import Message, Result, Transports, masked
 from escalon.services.context import App
+from escalon.store import appends
 from escalon.store.engine import is_postgres
 from escalon.store.models import Case, DeliveryAttempt, Notification
 
 log = logging.getLogger("escalon.delivery")
 
 NO_ADDRESS = "nobody to reach"
+REACHED = "reached by an earlier attempt"
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,11 @@ def deliver_due(
     claimed = _claim(app, at, batch, retry)
     if not claimed:
         return 0
-    sent = [_send(app, transports, c) for c in claimed]
+    orgs: dict[int | None, Org] = {}
+    with app.reading() as session:
+        for version in {c.policy_version_id for c in claimed}:
+            orgs[version] = app.policies.get(session, version).org()
+    sent = [_send(orgs[c.policy_version_id], transports, c) for c in claimed]
     _record(app, at, sent, retry, draw)
     return len(claimed)
 
@@ -133,16 +140,14 @@ def _claim(app: App, now: datetime, batch: int, retry: Retry) -> list[Claimed]:
         return claimed
 
 
-def _send(app: App, transports: Transports, claimed: Claimed) -> Sent:
+def _send(org: Org, transports: Transports, claimed: Claimed) -> Sent:
     from escalon.notify.render import render
 
     sent = Sent(claimed)
-    with app.reading() as session:
-        org = app.policies.get(session, claimed.policy_version_id).org()
     targets = addressing.addresses(org, claimed.recipient_kind, claimed.recipient, claimed.channel)
     for address in targets:
         if masked(address.target) in claimed.reached:
-            sent.results.append((address, Result(True, "reached by an earlier attempt")))
+            sent.results.append((address, Result(True, REACHED)))
             continue
         try:
             text = render(
@@ -178,26 +183,29 @@ def _record(
     app: App, now: datetime, sent: Sequence[Sent], retry: Retry, draw: Callable[[], float]
 ) -> None:
     with app.transaction(notify=False) as session:
+        query = select(Notification).where(Notification.id.in_([i.claimed.id for i in sent]))
+        if is_postgres(app.engine):
+            query = query.with_for_update()
+        rows = {row.id: row for row in session.scalars(query)}
         for item in sent:
             claimed = item.claimed
-            row = session.get(Notification, claimed.id, with_for_update=is_postgres(app.engine))
+            row = rows.get(claimed.id)
             if row is None or row.state != State.SENDING.value or row.attempts != claimed.attempts:
                 continue  # its lease ended and another worker took it over
             for address, result in item.results:
-                if result.detail == "reached by an earlier attempt":
+                if result.detail == REACHED:
                     continue
-                session.add(
-                    DeliveryAttempt(
-                        notification_id=row.id,
-                        case_id=row.case_id,
-                        at=now,
-                        attempt=row.attempts,
-                        channel=address.channel,
-                        address=masked(address.target),
-                        ok=result.ok,
-                        detail=result.detail,
-                    )
-                )
+                attempt = {
+                    "notification_id": row.id,
+                    "case_id": row.case_id,
+                    "at": now,
+                    "attempt": row.attempts,
+                    "channel": address.channel,
+                    "address": masked(address.target),
+                    "ok": result.ok,
+                    "detail": result.detail,
+                }
+                appends.queue(session, DeliveryAttempt, attempt)
             hopeless = not item.results  # nobody to reach: retrying will not help
             outcome = after_attempt(
                 retry, retry.attempts if hopeless else row.attempts, item.ok, now, draw()
