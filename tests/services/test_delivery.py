@@ -9,13 +9,15 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from escalon.core.delivery import Retry
+from escalon.core.delivery import DIGEST_WINDOW, Retry
 from escalon.notify.channels import Transports
 from escalon.services import delivery, notifications, policies
 from escalon.services.context import App
-from escalon.store.models import DeliveryAttempt, Notification
+from escalon.services.timers import advance
+from escalon.store.models import Case, DeliveryAttempt, Notification
 from tests.conftest import EXAMPLE
 from tests.services.helpers import create
+from tests.support.clone import clone_case
 from tests.support.receivers import HttpReceiver, SmtpServer, http_receiver, smtp_server
 
 FAST = Retry(first=timedelta(seconds=30), attempts=4, jitter=0.0)
@@ -43,9 +45,11 @@ def _rows(app: App) -> list[Notification]:
         return list(session.scalars(select(Notification).order_by(Notification.id)))
 
 
-def _drain(app: App, transports: Transports, now: datetime, retry: Retry = FAST) -> int:
+def _drain(
+    app: App, transports: Transports, now: datetime, retry: Retry = FAST, digests: bool = True
+) -> int:
     total = 0
-    while count := delivery.deliver_due(app, transports, now=now, retry=retry):
+    while count := delivery.deliver_due(app, transports, now, retry=retry, digests=digests):
         total += count
     return total
 
@@ -90,7 +94,7 @@ def test_smtp_down_for_a_while_then_up_delivers_every_message_once(
     assert _drain(app, transports, now + timedelta(seconds=10)) == 0  # not yet due
     assert _drain(app, transports, now + timedelta(seconds=30)) == 6  # still down
     smtp.start()
-    assert _drain(app, transports, now + timedelta(seconds=90)) == 6
+    assert _drain(app, transports, now + timedelta(seconds=90), digests=False) == 6
     transports.close()
     ids = smtp.mailbox.ids()
     assert len(ids) == 12 and len(set(ids)) == 12  # 6 messages × 2 people, none twice
@@ -185,3 +189,33 @@ def test_nobody_to_reach_is_a_dead_letter_at_once(app: App, smtp: SmtpServer) ->
     rows = _rows(app)
     assert {r.state for r in rows} == {"dead"}
     assert {r.last_error for r in rows} == {delivery.NO_ADDRESS}
+
+
+def test_a_storm_of_500_breaches_reaches_the_manager_as_one_digest(
+    app: App, smtp: SmtpServer
+) -> None:
+    template = create(app, team="frontline-bud", assignee="anna")
+    with app.transaction(notify=False) as session:
+        case_id = session.scalar(select(Case.id).where(Case.ref == template.ref))
+        assert case_id is not None
+        clone_case(session, case_id, 499)
+    breach = next(c.due_at for c in template.clocks if c.metric == "first_response")
+    assert breach is not None
+    advance(app, breach - app.clock.now())  # 500 breaches, 500 alerts to Csilla
+    rows = _rows(app)
+    assert len(rows) == 500 and {r.recipient for r in rows} == {"csilla"}
+    transports = Transports(smtp.url, "escalon@danube.example")
+    assert _drain(app, transports, breach) == 0  # held for the window, gathering
+    assert _drain(app, transports, breach + DIGEST_WINDOW) == 500
+    transports.close()
+    (mail,) = smtp.mailbox.messages
+    assert mail["To"] == "csilla.nagy@danube.example"
+    assert "500" in str(mail["Subject"])
+    body = mail.get_content()
+    assert template.ref in body and "ESC-1500" in body
+    assert {r.state for r in _rows(app)} == {"sent"}
+
+
+def test_a_p1_notice_is_not_held_back_for_a_digest(app: App) -> None:
+    _p1(app)
+    assert {r.next_attempt_at for r in _rows(app)} == {app.clock.now()}

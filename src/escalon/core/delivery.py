@@ -24,6 +24,19 @@ class State(StrEnum):
 #: States in which a message still has to go, and may be claimed when due.
 OUTSTANDING = frozenset({State.PENDING, State.SENDING})
 
+#: How long a message may wait for others to the same recipient and channel, so that a
+#: storm of breaches arrives as one digest instead of hundreds of messages.
+DIGEST_WINDOW = timedelta(minutes=1)
+
+
+def held_until(created_at: datetime, priority: int, window: timedelta = DIGEST_WINDOW) -> datetime:
+    """When a new message is first due: a P1's at once, the others after the window.
+
+    A P1 first notice is therefore never held back at all; anything else is held at most
+    one window, in which the messages for the same recipient gather into one digest.
+    """
+    return created_at if priority == 1 else created_at + window
+
 
 @dataclass(frozen=True)
 class Retry:

@@ -13,14 +13,15 @@ import hashlib
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from escalon.core import addressing
-from escalon.core.delivery import Retry, State, after_attempt
+from escalon.core.delivery import DIGEST_WINDOW, Retry, State, after_attempt
 from escalon.core.paths import Org
 from escalon.notify.channels import Message, Result, Transports, masked
 from escalon.services.context import App
@@ -32,6 +33,21 @@ log = logging.getLogger("escalon.delivery")
 
 NO_ADDRESS = "nobody to reach"
 REACHED = "reached by an earlier attempt"
+# Messages that a storm may fold into a digest: all but a test, and a digest itself.
+DIGESTIBLE = frozenset(
+    {
+        "escalation_raised",
+        "escalation_reminder",
+        "acknowledgement_requested",
+        "sla_warning",
+        "sla_breach",
+        "trigger_notice",
+        "p1_first_notice",
+        "stakeholder_update",
+        "resolution_notice",
+    }
+)
+STORM_CAP = 1000  # messages in one digest at most
 
 
 @dataclass(frozen=True)
@@ -52,7 +68,9 @@ class Claimed:
 
 @dataclass
 class Sent:
-    claimed: Claimed
+    """One message as it went out: a single outbox row, or a digest of several."""
+
+    parcel: list[Claimed]
     results: list[tuple[addressing.Address, Result]] = field(default_factory=list)
 
     @property
@@ -80,22 +98,45 @@ def deliver_due(
     batch: int = 50,
     retry: Retry = Retry(),
     draw: Callable[[], float] = random.random,
+    digests: bool = True,
 ) -> int:
-    """Send one batch of due messages; returns how many were attempted."""
+    """Send one batch of due messages; returns how many were attempted.
+
+    With `digests`, the messages due for one recipient and channel go as one digest.
+    """
     at = now or app.clock.now()
-    claimed = _claim(app, at, batch, retry)
+    claimed = _claim(app, at, batch, retry, digests)
     if not claimed:
         return 0
     orgs: dict[int | None, Org] = {}
     with app.reading() as session:
         for version in {c.policy_version_id for c in claimed}:
             orgs[version] = app.policies.get(session, version).org()
-    sent = [_send(orgs[c.policy_version_id], transports, c) for c in claimed]
+    parcels = _parcels(claimed) if digests else [[c] for c in claimed]
+    sent = [_send(orgs[p[0].policy_version_id], transports, p) for p in parcels]
     _record(app, at, sent, retry, draw)
     return len(claimed)
 
 
-def _claim(app: App, now: datetime, batch: int, retry: Retry) -> list[Claimed]:
+def _parcels(claimed: list[Claimed]) -> list[list[Claimed]]:
+    """A storm becomes one digest per recipient and channel; a lone message goes alone."""
+    groups: dict[tuple[str, str, str, int | None], list[Claimed]] = {}
+    for item in claimed:
+        key = (item.recipient_kind, item.recipient, item.channel, item.policy_version_id)
+        groups.setdefault(key, []).append(item)
+    parcels: list[list[Claimed]] = []
+    for group in groups.values():
+        alone = [c for c in group if c.template not in DIGESTIBLE]
+        together = [c for c in group if c.template in DIGESTIBLE]
+        parcels.extend([c] for c in alone)
+        if len(together) == 1:
+            parcels.append(together)
+        elif together:
+            parcels.extend(together[i : i + STORM_CAP] for i in range(0, len(together), STORM_CAP))
+    return parcels
+
+
+def _claim(app: App, now: datetime, batch: int, retry: Retry, digests: bool) -> list[Claimed]:
     with app.transaction(notify=False) as session:
         query = (
             select(Notification, Case.ref, Case.policy_version_id)
@@ -109,6 +150,8 @@ def _claim(app: App, now: datetime, batch: int, retry: Retry) -> list[Claimed]:
         rows = list(session.execute(query))
         if not rows:
             return []
+        if digests:
+            rows += _rest_of_storms(session, app, rows, now)
         ids = [row.id for row, _, _ in rows]
         reached: dict[int, set[str]] = {}
         done = select(DeliveryAttempt.notification_id, DeliveryAttempt.address).where(
@@ -140,10 +183,37 @@ def _claim(app: App, now: datetime, batch: int, retry: Retry) -> list[Claimed]:
         return claimed
 
 
-def _send(org: Org, transports: Transports, claimed: Claimed) -> Sent:
+def _rest_of_storms(session: Session, app: App, rows: list[Any], now: datetime) -> list[Any]:
+    """The other due messages for the recipients of a batch, so each storm goes as one digest."""
+    seen = {row.id for row, _, _ in rows}
+    groups = {(row.recipient_kind, row.recipient, row.channel) for row, _, _ in rows}
+    more: list[Any] = []
+    for kind, recipient, channel in groups:
+        query = (
+            select(Notification, Case.ref, Case.policy_version_id)
+            .join(Case, Case.id == Notification.case_id)
+            .where(
+                Notification.next_attempt_at <= now,
+                Notification.recipient_kind == kind,
+                Notification.recipient == recipient,
+                Notification.channel == channel,
+                Notification.template.in_(DIGESTIBLE),
+                Notification.id.not_in(seen),
+            )
+            .order_by(Notification.next_attempt_at, Notification.id)
+            .limit(STORM_CAP)
+        )
+        if is_postgres(app.engine):
+            query = query.with_for_update(of=Notification, skip_locked=True)
+        more.extend(session.execute(query))
+    return more
+
+
+def _send(org: Org, transports: Transports, parcel: list[Claimed]) -> Sent:
     from escalon.notify.render import render
 
-    sent = Sent(claimed)
+    sent = Sent(parcel)
+    claimed = parcel[0] if len(parcel) == 1 else _digest(parcel)
     targets = addressing.addresses(org, claimed.recipient_kind, claimed.recipient, claimed.channel)
     for address in targets:
         if masked(address.target) in claimed.reached:
@@ -171,6 +241,36 @@ def _send(org: Org, transports: Transports, claimed: Claimed) -> Sent:
     return sent
 
 
+def _digest(parcel: list[Claimed]) -> Claimed:
+    """The digest of a storm, as one message: its items, and a key its members determine."""
+    items = [
+        {
+            "ref": c.ref,
+            "title": c.data.get("title"),
+            "priority": c.data.get("priority"),
+            "template": c.template,
+            "metric": c.data.get("metric"),
+        }
+        for c in parcel
+    ]
+    first = parcel[0]
+    keys = ",".join(sorted(c.key for c in parcel))
+    data = {
+        "ref": first.ref,
+        "title": first.data.get("title"),
+        "priority": min((str(c.data.get("priority") or "P4") for c in parcel), default="P4"),
+        "items": items,
+        "window_seconds": int(DIGEST_WINDOW.total_seconds()),
+    }
+    return replace(
+        first,
+        key="digest-" + hashlib.sha256(keys.encode()).hexdigest()[:32],
+        template="digest",
+        data=data,
+        reached=frozenset.intersection(*(c.reached for c in parcel)),
+    )
+
+
 def _message_key(key: str, address: addressing.Address) -> str:
     """One key per message and address, the same on every attempt."""
     if not key:
@@ -183,12 +283,12 @@ def _record(
     app: App, now: datetime, sent: Sequence[Sent], retry: Retry, draw: Callable[[], float]
 ) -> None:
     with app.transaction(notify=False) as session:
-        query = select(Notification).where(Notification.id.in_([i.claimed.id for i in sent]))
+        members = [(item, c) for item in sent for c in item.parcel]
+        query = select(Notification).where(Notification.id.in_([c.id for _, c in members]))
         if is_postgres(app.engine):
             query = query.with_for_update()
         rows = {row.id: row for row in session.scalars(query)}
-        for item in sent:
-            claimed = item.claimed
+        for item, claimed in members:
             row = rows.get(claimed.id)
             if row is None or row.state != State.SENDING.value or row.attempts != claimed.attempts:
                 continue  # its lease ended and another worker took it over

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from escalon.core import escalation as esc_rules
 from escalon.core import paths
 from escalon.core.case import DONE
+from escalon.core.delivery import held_until
 from escalon.core.errors import InvalidTransition, InvalidValue, NotFound
 from escalon.core.escalation import Handoff, Reason, State, Type
 from escalon.core.paths import Level, Path, Recipient, Role, Step, StepKind, TargetRef
@@ -86,7 +87,7 @@ def notify(
                 "data": body,
                 "state": "pending",
                 "key": uuid.uuid4().hex,
-                "next_attempt_at": edit.now,
+                "next_attempt_at": held_until(edit.now, edit.row.priority),
                 "attempts": 0,
             }
             appends.queue(edit.session, Notification, message)
