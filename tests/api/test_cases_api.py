@@ -171,8 +171,9 @@ def test_comments_status_and_timeline(api: Api) -> None:
     timeline = api.client.get(f"/api/v1/cases/{ref}/timeline", headers=api.agent).json()
     types = [e["type"] for e in timeline]
     # the P1 case also tells management at once (a trigger of the example policy)
-    assert types == ["case_created", "trigger_notified", "comment", "status_changed"]
-    assert timeline[2]["actor"] == "agent-1"
+    expected = ["case_created", "trigger_notified", "first_notice_sent", "comment"]
+    assert types == [*expected, "status_changed"]
+    assert timeline[3]["actor"] == "agent-1"
 
 
 def test_list_filters_by_status_priority_customer_and_breach(api: Api) -> None:

@@ -23,6 +23,14 @@ from tests.support.receivers import HttpReceiver, SmtpServer, http_receiver, smt
 FAST = Retry(first=timedelta(seconds=30), attempts=4, jitter=0.0)
 
 
+@pytest.fixture(autouse=True)
+def _no_plans(app: App) -> None:
+    """The example policy without its communication plans: only the P1 trigger's notice."""
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data.pop("communication_plans")
+    policies.apply_policy(app, yaml.safe_dump(data, allow_unicode=True), "tests")
+
+
 @pytest.fixture
 def smtp() -> Iterator[SmtpServer]:
     with smtp_server() as server:
@@ -129,6 +137,7 @@ def test_a_worker_killed_between_send_and_record_loses_nothing(
 def _with_webhook(app: App, url: str) -> None:
     """The example policy, with IT management reachable on a webhook for chat."""
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data.pop("communication_plans")
     data["teams"]["it-management"]["channels"] = {"chat": url}
     policies.apply_policy(app, yaml.safe_dump(data, allow_unicode=True), "tests")
 
@@ -179,6 +188,7 @@ def test_attempts_exhausted_make_a_dead_letter_that_a_retry_sends(
 
 def test_nobody_to_reach_is_a_dead_letter_at_once(app: App, smtp: SmtpServer) -> None:
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data.pop("communication_plans")
     for key in ("gabor", "csilla"):
         data["people"][key].pop("email", None)
     policies.apply_policy(app, yaml.safe_dump(data, allow_unicode=True), "tests")

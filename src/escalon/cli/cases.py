@@ -18,7 +18,8 @@ from escalon.schemas.cases import (
     PriorityOverride,
     StatusChange,
 )
-from escalon.services import cases
+from escalon.schemas.communication import StakeholderUpdate
+from escalon.services import cases, stakeholder_updates
 
 app = typer.Typer(help="Record and follow cases.", no_args_is_help=True)
 
@@ -219,3 +220,30 @@ def override(
     """Override the derived priority, with a written reason."""
     data = PriorityOverride.model_validate({"priority": priority, "reason": reason})
     show(cases.override_priority(open_app(), ref, data, _actor(actor)), as_json)
+
+
+@app.command("inform")
+@handle_errors
+def inform(
+    ref: str,
+    status: Annotated[str, typer.Option("--status", help="Where things stand.")],
+    actions: Annotated[str, typer.Option("--actions", help="What has been done.")] = "",
+    next_steps: Annotated[str, typer.Option("--next-steps", help="What happens next.")] = "",
+    eta: Annotated[
+        datetime | None, typer.Option("--eta", help="Estimated resolution, ISO 8601 with zone.")
+    ] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Who posts (default: you).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Post a stakeholder update: every audience of the case's plan hears, in its language."""
+    update = StakeholderUpdate.model_validate(
+        {"status": status, "actions": actions, "next_steps": next_steps, "eta": eta}
+    )
+    sent = stakeholder_updates.post_update(open_app(), ref, update, actor or getpass.getuser())
+    if as_json:
+        emit_json(sent)
+        return
+    names = ", ".join(str(r["name"]) for r in sent.recipients) or "nobody (no plan)"
+    typer.echo(f"{sent.case}: update sent to {names}")
+    if sent.next_update_at:
+        typer.echo(f"next update due {sent.next_update_at}")

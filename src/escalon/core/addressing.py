@@ -4,7 +4,8 @@ A recipient is a person or a team (as escalation levels and triggers name them).
 is reached on the requested channel, or by email when they declared no such channel. A
 team with its own address for the channel (a team mailbox, a Slack channel) is reached
 there, in the team's language; a team without one is reached through its members, each
-in their own language, and a team with neither through its manager.
+in their own language, and a team with neither through its manager. A customer is reached
+by email through its contacts, each in their language.
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ class Address:
 
 def addresses(org: Org, kind: str, key: str, channel: str) -> tuple[Address, ...]:
     """Where to send; empty when nobody reachable was found (the caller records why)."""
+    if kind == "customer":
+        customer = org.customers.get(key)
+        contacts = customer.contacts if customer else ()
+        return tuple(Address("email", c.email, c.name, c.language, c.timezone) for c in contacts)
     if kind == "person":
         person = org.people.get(key)
         found = _person(person, channel) if person else None

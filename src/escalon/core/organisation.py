@@ -14,12 +14,23 @@ CHANNELS = ("email", "chat", "sms", "phone", "webhook")
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Someone at a customer who hears about its cases (a communication plan's audience)."""
+
+    name: str
+    email: str
+    language: str
+    timezone: str
+
+
+@dataclass(frozen=True)
 class Customer:
     key: str
     name: str
     tier: str = "standard"
     language: str = "en"
     timezone: str = "UTC"
+    contacts: tuple[Contact, ...] = ()
 
 
 @dataclass(frozen=True)

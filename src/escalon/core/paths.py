@@ -17,7 +17,7 @@ from typing import Any
 
 from escalon.core.conditions import Condition
 from escalon.core.durations import format_duration
-from escalon.core.organisation import Person, Team
+from escalon.core.organisation import Customer, Person, Team
 from escalon.core.sla import Calendar, Clock, ClockState, Metric
 
 DEFAULT_REASON_DEADLINE = timedelta(hours=4)
@@ -125,6 +125,7 @@ class Org:
     people: Mapping[str, Person]
     teams: Mapping[str, Team]
     calendars: Mapping[str, Calendar] = field(default_factory=dict)
+    customers: Mapping[str, Customer] = field(default_factory=dict)
 
     def team_calendar(self, person: str) -> str | None:
         """A person works the hours of the first team that lists them."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from escalon.core.communication import Plan
 from escalon.core.organisation import Customer, Person, Service, Team
 from escalon.core.paths import Org, Path
 from escalon.core.priority import PriorityRules
@@ -24,9 +25,10 @@ class Policy:
     paths: tuple[Path, ...] = ()
     routes: Mapping[str, str] = field(default_factory=dict)
     triggers: tuple[Trigger, ...] = ()
+    communication: Mapping[int, Plan] = field(default_factory=dict)
 
     def org(self) -> Org:
-        return Org(self.people, self.teams, self.calendars)
+        return Org(self.people, self.teams, self.calendars, self.customers)
 
     def route(self, category: str | None) -> str | None:
         """The team a functional escalation goes to: the route, else a team with the expertise."""

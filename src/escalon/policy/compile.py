@@ -11,10 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from escalon.core.calendar import BusinessCalendar, HolidaySource
+from escalon.core.communication import Plan
 from escalon.core.conditions import Condition
 from escalon.core.durations import parse_duration
 from escalon.core.escalation import ReasonCategory, Type
-from escalon.core.organisation import Customer, Person, Service, Team
+from escalon.core.organisation import Contact, Customer, Person, Service, Team
 from escalon.core.paths import Level, Path, Role, SlaMove, TargetRef, Unavailable
 from escalon.core.policy import Policy
 from escalon.core.priority import DEFAULT_MATRIX, DEFAULT_MODIFIERS, Modifier, PriorityRules
@@ -54,7 +55,17 @@ def compile_policy(
         sla=tuple(_sla(spec, i) for i, spec in enumerate(doc.sla)),
         calendars=calendars,
         customers={
-            key: Customer(key, c.name, c.tier, c.language, c.timezone)
+            key: Customer(
+                key,
+                c.name,
+                c.tier,
+                c.language,
+                c.timezone,
+                tuple(
+                    Contact(x.name, x.email, x.language or c.language, x.timezone or c.timezone)
+                    for x in c.contacts
+                ),
+            )
             for key, c in doc.customers.items()
         },
         services={key: Service(key, s.name, s.business_value) for key, s in doc.services.items()},
@@ -90,6 +101,17 @@ def compile_policy(
         paths=tuple(_path(spec, i) for i, spec in enumerate(doc.escalation_paths)),
         routes=dict(doc.functional_routes),
         triggers=tuple(_trigger(spec, i) for i, spec in enumerate(doc.triggers)),
+        communication={
+            priority_number(label): Plan(
+                priority_number(label),
+                plan.first_notice,
+                parse_duration(plan.cadence) if plan.cadence else None,
+                _targets(plan.audiences),
+                plan.customer,
+                tuple(plan.channels),
+            )
+            for label, plan in doc.communication_plans.items()
+        },
     )
 
 

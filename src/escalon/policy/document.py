@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from escalon.policy.escalation_schema import PathSpec, TriggerSpec
+from escalon.policy.escalation_schema import PathSpec, PlanSpec, TriggerSpec
 from escalon.policy.schema import (
     CalendarConfig,
     CustomerSpec,
     Key,
     PersonSpec,
+    PriorityLabel,
     PrioritySpec,
     ServiceSpec,
     SlaSpec,
@@ -34,3 +35,4 @@ class PolicyDocument(Strict):
     escalation_paths: list[PathSpec] = Field(default_factory=list)
     functional_routes: dict[Text, Key] = Field(default_factory=dict)
     triggers: list[TriggerSpec] = Field(default_factory=list)
+    communication_plans: dict[PriorityLabel, PlanSpec] = Field(default_factory=dict)

@@ -142,3 +142,13 @@ class TriggerSpec(Strict):
     metric: Metric | None = None
     reason: TriggerReasonSpec | None = None
     channels: list[Channel] = Field(default_factory=lambda: ["email"])
+
+
+class PlanSpec(Strict):
+    """A communication plan for one priority: `communication_plans: {P1: {...}}`."""
+
+    first_notice: bool = False
+    cadence: Duration | None = None
+    audiences: list[TargetRefSpec] = Field(default_factory=list)
+    customer: bool = False
+    channels: list[Channel] = Field(default_factory=lambda: ["email"])

@@ -64,6 +64,10 @@ def escalation_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
         if isinstance(trigger, Mapping):
             yield from _trigger((TRIGGERS, i), trigger, known)
     yield from _duplicate_names(TRIGGERS, triggers, "trigger")
+    for label, plan in as_mapping(data.get("communication_plans")).items():
+        if isinstance(plan, Mapping):
+            where = ("communication_plans", label, "audiences")
+            yield from _targets(where, plan.get("audiences"), known)
 
 
 def _path(where: tuple[Segment, ...], path: Mapping[Any, Any], known: Known) -> Iterator[Problem]:

@@ -299,11 +299,21 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ContactSpec(Strict):
+    """Someone at the customer who hears about its cases; language and zone default to its."""
+
+    name: Text
+    email: Email
+    language: Language | None = None
+    timezone: TimeZone | None = None
+
+
 class CustomerSpec(Strict):
     name: Text
     tier: Tier = "standard"
     language: Language = "en"
     timezone: TimeZone = "UTC"
+    contacts: list[ContactSpec] = Field(default_factory=list)
 
 
 class ServiceSpec(Strict):

@@ -21,7 +21,7 @@ from escalon.schemas.cases import (
     PriorityOverride,
     StatusChange,
 )
-from escalon.services import escalating, triggers
+from escalon.services import communication, escalating, triggers
 from escalon.services.case_views import case_fields, read_case
 from escalon.services.context import App
 from escalon.services.editing import Edit, edit_of, editing
@@ -138,6 +138,7 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
         edit = edit_of(app, session, row, now, actor)
         edit.saved = plan.clocks
         triggers.on_case(edit, None)
+        communication.first_notice(edit)
         return edit.view()
 
 
@@ -200,16 +201,21 @@ def _set_status(edit: Edit, status: str, reason: str | None) -> None:
 
 def add_comment(app: App, ref: str, data: CommentCreate, actor: str) -> CaseRead:
     with editing(app, ref, actor) as edit:
-        row = edit.row
-        public = data.kind in ("reply", "update", "customer")
-        edit.note("comment", {"kind": data.kind, "body": data.body, "public": public})
-        clocks = rules.on_comment(edit.policy, triggers.catch_up(edit), data.kind, edit.now)
-        if data.kind in ("reply", "update") and row.first_response_at is None:
-            row.first_response_at = edit.now
-        edit.save_clocks(clocks)
-        if data.kind == "customer" and row.status == "waiting_on_customer":
-            _set_status(edit, "open", "the customer replied")
+        comment(edit, data)
         return edit.view()
+
+
+def comment(edit: Edit, data: CommentCreate) -> None:
+    """A comment in an edit: replies and updates are the word the clocks wait for."""
+    row = edit.row
+    public = data.kind in ("reply", "update", "customer")
+    edit.note("comment", {"kind": data.kind, "body": data.body, "public": public})
+    clocks = rules.on_comment(edit.policy, triggers.catch_up(edit), data.kind, edit.now)
+    if data.kind in ("reply", "update") and row.first_response_at is None:
+        row.first_response_at = edit.now
+    edit.save_clocks(clocks)
+    if data.kind == "customer" and row.status == "waiting_on_customer":
+        _set_status(edit, "open", "the customer replied")
 
 
 def override_priority(app: App, ref: str, data: PriorityOverride, actor: str) -> CaseRead:

@@ -1,0 +1,112 @@
+"""Communication plans: the first notice, stakeholder updates, a missed update.
+
+Real delivery: the messages go to an SMTP server on 127.0.0.1 and arrive in each
+recipient's language. Time is the sandbox's virtual clock (Monday 08:00 Budapest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from escalon.notify.channels import Transports
+from escalon.schemas.communication import StakeholderUpdate
+from escalon.services import cases, delivery, stakeholder_updates
+from escalon.services.context import App
+from escalon.services.timers import advance
+from escalon.store.models import Notification
+from tests.services.helpers import create, events
+from tests.support.receivers import SmtpServer, smtp_server
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    with smtp_server() as server:
+        yield server
+
+
+def _deliver(app: App, smtp: SmtpServer) -> dict[str, list[str]]:
+    """Deliver what is due now; the subjects each address received, by address."""
+    transports = Transports(smtp.url, "escalon@danube.example")
+    while delivery.deliver_due(app, transports, digests=False):
+        pass
+    transports.close()
+    got: dict[str, list[str]] = {}
+    for mail in smtp.mailbox.messages:
+        got.setdefault(str(mail["To"]), []).append(str(mail["Subject"]))
+    smtp.mailbox.messages.clear()
+    return got
+
+
+def _bank_p1(app: App) -> str:
+    return create(
+        app,
+        title="Card payments fail",
+        customer="duna-bank",
+        impact=1,
+        urgency=1,
+        team="frontline-bud",
+        assignee="anna",
+    ).ref
+
+
+def test_a_p1_first_notice_reaches_management_and_the_customer_in_the_first_minute(
+    app: App, smtp: SmtpServer
+) -> None:
+    ref = _bank_p1(app)
+    with app.reading() as session:
+        rows = list(
+            session.scalars(select(Notification).where(Notification.template == "p1_first_notice"))
+        )
+    assert {(r.recipient_kind, r.recipient) for r in rows} == {
+        ("team", "it-management"),
+        ("person", "csilla"),
+        ("customer", "duna-bank"),
+    }
+    assert {r.next_attempt_at for r in rows} == {app.clock.now()}  # not held back
+    got = _deliver(app, smtp)
+    assert {"it-ops@dunabank.example", "o.petrov@dunabank.example"} <= set(got)
+    assert {"gabor.kiss@danube.example", "csilla.nagy@danube.example"} <= set(got)
+    russian = " ".join(got["o.petrov@dunabank.example"])
+    assert ref in russian and any("а" <= ch <= "я" for ch in russian.lower())
+    (first,) = events(app, ref, "first_notice_sent")
+    assert len(first.data["recipients"]) == 3
+
+
+def test_an_update_reaches_every_audience_and_restarts_the_update_clock(
+    app: App, smtp: SmtpServer
+) -> None:
+    ref = _bank_p1(app)
+    _deliver(app, smtp)
+    advance(app, timedelta(minutes=40))
+    update = StakeholderUpdate(
+        status="Payments restored for 80 % of shops",
+        actions="Failed over to the second acquirer",
+        next_steps="Fix the primary link with the carrier",
+    )
+    sent = stakeholder_updates.post_update(app, ref, update, "anna")
+    assert {r["key"] for r in sent.recipients} == {"it-management", "csilla", "duna-bank"}
+    assert sent.next_update_at == (app.clock.now() + timedelta(hours=1)).isoformat()
+    got = _deliver(app, smtp)
+    assert len(got["it-ops@dunabank.example"]) == 1
+    (posted,) = events(app, ref, "stakeholder_update")
+    assert posted.data["status"] == update.status
+    comment = [e for e in events(app, ref, "comment") if e.data["kind"] == "update"]
+    assert len(comment) == 1
+
+
+def test_a_missed_update_reminds_the_owner_then_escalates_to_the_manager(app: App) -> None:
+    ref = _bank_p1(app)
+    clocks = {c.metric: c for c in cases.get_case(app, ref).clocks}
+    interval = clocks["update_interval"]
+    assert interval.warn_at is not None and interval.due_at is not None
+    advance(app, interval.warn_at - app.clock.now())
+    (reminder,) = events(app, ref, "trigger_notified")[-1:]
+    assert reminder.data["trigger"] == "stakeholder update due"
+    assert [t["key"] for t in reminder.data["targets"]] == ["anna"]
+    advance(app, interval.due_at - app.clock.now())
+    raised = [e for e in events(app, ref, "escalation_raised") if e.data["trigger"]]
+    assert any(e.data["trigger"] == "missed stakeholder update" for e in raised)
