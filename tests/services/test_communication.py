@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -39,6 +40,10 @@ def _deliver(app: App, smtp: SmtpServer) -> dict[str, list[str]]:
         got.setdefault(str(mail["To"]), []).append(str(mail["Subject"]))
     smtp.mailbox.messages.clear()
     return got
+
+
+def _clock(app: App, ref: str, metric: str) -> Any:
+    return next(c for c in cases.get_case(app, ref).clocks if c.metric == metric)
 
 
 def _bank_p1(app: App) -> str:
@@ -82,6 +87,7 @@ def test_an_update_reaches_every_audience_and_restarts_the_update_clock(
     ref = _bank_p1(app)
     _deliver(app, smtp)
     advance(app, timedelta(minutes=40))
+    before = _clock(app, ref, "update_interval")
     update = StakeholderUpdate(
         status="Payments restored for 80 % of shops",
         actions="Failed over to the second acquirer",
@@ -90,6 +96,9 @@ def test_an_update_reaches_every_audience_and_restarts_the_update_clock(
     sent = stakeholder_updates.post_update(app, ref, update, "anna")
     assert {r["key"] for r in sent.recipients} == {"it-management", "csilla", "duna-bank"}
     assert sent.next_update_at == (app.clock.now() + timedelta(hours=1)).isoformat()
+    after = _clock(app, ref, "update_interval")
+    assert before.due_at is not None and after.due_at is not None
+    assert after.due_at > before.due_at  # the promised word was given: the clock restarts
     got = _deliver(app, smtp)
     assert len(got["it-ops@dunabank.example"]) == 1
     (posted,) = events(app, ref, "stakeholder_update")

@@ -90,6 +90,24 @@ def test_acknowledging_stops_moves_and_drops_the_stale_timer(app: App) -> None:
     assert escalations.get_escalation(app, esc.id).handoff_rating == 4
 
 
+def test_acknowledging_withdraws_the_escalations_unsent_messages_at_once(app: App) -> None:
+    ref = outage(app)
+    [esc] = [e for e in of_case(app, ref) if e.trigger == "critical network outage"]
+
+    def messages() -> list[Notification]:
+        with app.reading() as session:
+            query = select(Notification).where(Notification.escalation_id == esc.id)
+            return list(session.scalars(query))
+
+    assert messages() and {m.state for m in messages()} == {"pending"}
+    escalations.acknowledge(app, esc.id, 4, "anna")
+    assert {m.state for m in messages()} == {"cancelled"}
+    (ack,) = events(app, ref, "escalation_acknowledged")
+    assert ack.data["messages_withdrawn"] == len(messages())
+    run_for(app, hours=3)
+    assert {m.state for m in messages()} == {"cancelled"}  # no reminder, no new level
+
+
 def test_a_payment_question_is_routed_to_finance(app: App) -> None:
     ref = create(
         app, title="Refund not booked", category="payments", team="frontline-bud", assignee="anna"
