@@ -19,10 +19,23 @@ def audiences(edit: Edit, plan: Plan) -> tuple[Recipient, ...]:
     """The plan's people and teams for this case, and the affected customer when it says so."""
     found = list(escalating.recipients(edit, None, plan.audiences)) if plan.audiences else []
     customer = edit.row.customer
+    found = _without_members_of_listed_teams(edit, found, plan.channels)
     known = edit.policy.customers.get(customer or "")
     if plan.customer and known is not None and known.contacts:
         found.append(Recipient("customer", known.key, known.name, "customer"))
     return tuple(dict.fromkeys(found))
+
+
+def _without_members_of_listed_teams(
+    edit: Edit, found: list[Recipient], channels: tuple[str, ...]
+) -> list[Recipient]:
+    """A person the plan reaches through a listed team (as a member) is not told twice."""
+    covered: set[str] = set()
+    for recipient in found:
+        team = edit.policy.teams.get(recipient.key) if recipient.kind == "team" else None
+        if team is not None and not any(team.address(c) for c in channels):
+            covered |= set(team.members or ((team.manager,) if team.manager else ()))
+    return [r for r in found if not (r.kind == "person" and r.key in covered)]
 
 
 def first_notice(edit: Edit) -> None:
