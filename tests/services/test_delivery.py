@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from escalon.core.delivery import DIGEST_WINDOW, Retry
 from escalon.notify.channels import Transports
-from escalon.services import delivery, notifications, policies
+from escalon.schemas.escalations import EscalationCreate
+from escalon.services import delivery, escalations, notifications, policies
 from escalon.services.context import App
 from escalon.services.timers import advance
 from escalon.store.models import Case, DeliveryAttempt, Notification
@@ -54,7 +55,11 @@ def _rows(app: App) -> list[Notification]:
 
 
 def _drain(
-    app: App, transports: Transports, now: datetime, retry: Retry = FAST, digests: bool = True
+    app: App,
+    transports: Transports,
+    now: datetime,
+    retry: Retry | None = FAST,
+    digests: bool = True,
 ) -> int:
     total = 0
     while count := delivery.deliver_due(app, transports, now, retry=retry, digests=digests):
@@ -229,3 +234,39 @@ def test_a_storm_of_500_breaches_reaches_the_manager_as_one_digest(
 def test_a_p1_notice_is_not_held_back_for_a_digest(app: App) -> None:
     _p1(app)
     assert {r.next_attempt_at for r in _rows(app)} == {app.clock.now()}
+
+
+def test_the_policy_sets_the_digest_window_and_how_often_to_retry(
+    app: App, smtp: SmtpServer
+) -> None:
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data.pop("communication_plans")
+    data["notifications"] = {"digest_window": "5m", "retry": {"first": "10s", "attempts": 2}}
+    policies.apply_policy(app, yaml.safe_dump(data, allow_unicode=True), "tests")
+    ref = create(app, team="frontline-bud", assignee="anna", impact=2, urgency=2).ref
+    escalations.raise_escalation(
+        app,
+        ref,
+        EscalationCreate.model_validate(
+            {
+                "type": "hierarchical",
+                "reason": {
+                    "category": "progress_unsatisfactory",
+                    "text": "Bosphorus cannot log in and loses orders every hour",
+                },
+            }
+        ),
+        "anna",
+    )
+    (row,) = _rows(app)
+    now = app.clock.now()
+    assert row.next_attempt_at == now + timedelta(minutes=5)
+    smtp.stop()
+    transports = Transports(smtp.url, "escalon@danube.example")
+    _drain(app, transports, now + timedelta(minutes=5), retry=None)
+    (row,) = _rows(app)
+    assert row.next_attempt_at is not None
+    assert row.next_attempt_at - (now + timedelta(minutes=5)) <= timedelta(seconds=10)
+    _drain(app, transports, now + timedelta(minutes=6), retry=None)
+    transports.close()
+    assert _rows(app)[0].state == "dead"  # two attempts, as the policy says

@@ -58,6 +58,14 @@ class Retry:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """A policy's delivery settings: the storm window and how hard to retry."""
+
+    window: timedelta = DIGEST_WINDOW
+    retry: Retry = Retry()
+
+
+@dataclass(frozen=True)
 class Outcome:
     state: State
     next_attempt_at: datetime | None

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from escalon.core.communication import Plan
+from escalon.core.delivery import Delivery
 from escalon.core.organisation import Customer, Person, Service, Team
 from escalon.core.paths import Org, Path
 from escalon.core.priority import PriorityRules
@@ -26,6 +27,7 @@ class Policy:
     routes: Mapping[str, str] = field(default_factory=dict)
     triggers: tuple[Trigger, ...] = ()
     communication: Mapping[int, Plan] = field(default_factory=dict)
+    delivery: Delivery = field(default_factory=Delivery)
 
     def org(self) -> Org:
         return Org(self.people, self.teams, self.calendars, self.customers)

@@ -13,6 +13,7 @@ from typing import Any
 from escalon.core.calendar import BusinessCalendar, HolidaySource
 from escalon.core.communication import Plan
 from escalon.core.conditions import Condition
+from escalon.core.delivery import Delivery, Retry
 from escalon.core.durations import parse_duration
 from escalon.core.escalation import ReasonCategory, Type
 from escalon.core.organisation import Contact, Customer, Person, Service, Team
@@ -112,6 +113,14 @@ def compile_policy(
             )
             for label, plan in doc.communication_plans.items()
         },
+        delivery=Delivery(
+            parse_duration(doc.notifications.digest_window),
+            Retry(
+                first=parse_duration(doc.notifications.retry.first),
+                cap=parse_duration(doc.notifications.retry.cap),
+                attempts=doc.notifications.retry.attempts,
+            ),
+        ),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from escalon.policy.escalation_schema import PathSpec, PlanSpec, TriggerSpec
+from escalon.policy.escalation_schema import DeliverySpec, PathSpec, PlanSpec, TriggerSpec
 from escalon.policy.schema import (
     CalendarConfig,
     CustomerSpec,
@@ -36,3 +36,4 @@ class PolicyDocument(Strict):
     functional_routes: dict[Text, Key] = Field(default_factory=dict)
     triggers: list[TriggerSpec] = Field(default_factory=list)
     communication_plans: dict[PriorityLabel, PlanSpec] = Field(default_factory=dict)
+    notifications: DeliverySpec = Field(default_factory=DeliverySpec)

@@ -152,3 +152,16 @@ class PlanSpec(Strict):
     audiences: list[TargetRefSpec] = Field(default_factory=list)
     customer: bool = False
     channels: list[Channel] = Field(default_factory=lambda: ["email"])
+
+
+class RetrySpec(Strict):
+    first: Duration = "30s"
+    cap: Duration = "1h"
+    attempts: Annotated[int, Field(ge=1, le=50)] = 8
+
+
+class DeliverySpec(Strict):
+    """`notifications:` how long a storm gathers into a digest, and how hard to retry."""
+
+    digest_window: Duration = "1m"
+    retry: RetrySpec = Field(default_factory=RetrySpec)

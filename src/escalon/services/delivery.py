@@ -14,15 +14,15 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from escalon.core import addressing
-from escalon.core.delivery import DIGEST_WINDOW, Retry, State, after_attempt
-from escalon.core.paths import Org
+from escalon.core.delivery import Retry, State, after_attempt
+from escalon.core.policy import Policy
 from escalon.notify.channels import Message, Result, Transports, masked
 from escalon.services.context import App
 from escalon.store import appends
@@ -96,25 +96,27 @@ def deliver_due(
     transports: Transports,
     now: datetime | None = None,
     batch: int = 50,
-    retry: Retry = Retry(),
+    retry: Retry | None = None,
     draw: Callable[[], float] = random.random,
     digests: bool = True,
 ) -> int:
     """Send one batch of due messages; returns how many were attempted.
 
-    With `digests`, the messages due for one recipient and channel go as one digest.
+    With `digests`, the messages due for one recipient and channel go as one digest. Each
+    message is retried as its policy version says (`notifications.retry`), unless `retry`
+    overrides it.
     """
     at = now or app.clock.now()
-    claimed = _claim(app, at, batch, retry, digests)
+    claimed = _claim(app, at, batch, retry or Retry(), digests)
     if not claimed:
         return 0
-    orgs: dict[int | None, Org] = {}
+    policies: dict[int | None, Policy] = {}
     with app.reading() as session:
         for version in {c.policy_version_id for c in claimed}:
-            orgs[version] = app.policies.get(session, version).org()
+            policies[version] = app.policies.get(session, version)
     parcels = _parcels(claimed) if digests else [[c] for c in claimed]
-    sent = [_send(orgs[p[0].policy_version_id], transports, p) for p in parcels]
-    _record(app, at, sent, retry, draw)
+    sent = [_send(policies[p[0].policy_version_id], transports, p) for p in parcels]
+    _record(app, at, sent, lambda c: retry or policies[c.policy_version_id].delivery.retry, draw)
     return len(claimed)
 
 
@@ -209,11 +211,12 @@ def _rest_of_storms(session: Session, app: App, rows: list[Any], now: datetime) 
     return more
 
 
-def _send(org: Org, transports: Transports, parcel: list[Claimed]) -> Sent:
+def _send(policy: Policy, transports: Transports, parcel: list[Claimed]) -> Sent:
     from escalon.notify.render import render
 
     sent = Sent(parcel)
-    claimed = parcel[0] if len(parcel) == 1 else _digest(parcel)
+    claimed = parcel[0] if len(parcel) == 1 else _digest(parcel, policy.delivery.window)
+    org = policy.org()
     targets = addressing.addresses(org, claimed.recipient_kind, claimed.recipient, claimed.channel)
     for address in targets:
         if masked(address.target) in claimed.reached:
@@ -241,7 +244,7 @@ def _send(org: Org, transports: Transports, parcel: list[Claimed]) -> Sent:
     return sent
 
 
-def _digest(parcel: list[Claimed]) -> Claimed:
+def _digest(parcel: list[Claimed], window: timedelta) -> Claimed:
     """The digest of a storm, as one message: its items, and a key its members determine."""
     items = [
         {
@@ -260,7 +263,7 @@ def _digest(parcel: list[Claimed]) -> Claimed:
         "title": first.data.get("title"),
         "priority": min((str(c.data.get("priority") or "P4") for c in parcel), default="P4"),
         "items": items,
-        "window_seconds": int(DIGEST_WINDOW.total_seconds()),
+        "window_seconds": int(window.total_seconds()),
     }
     return replace(
         first,
@@ -280,7 +283,11 @@ def _message_key(key: str, address: addressing.Address) -> str:
 
 
 def _record(
-    app: App, now: datetime, sent: Sequence[Sent], retry: Retry, draw: Callable[[], float]
+    app: App,
+    now: datetime,
+    sent: Sequence[Sent],
+    retry_of: Callable[[Claimed], Retry],
+    draw: Callable[[], float],
 ) -> None:
     with app.transaction(notify=False) as session:
         members = [(item, c) for item in sent for c in item.parcel]
@@ -307,6 +314,7 @@ def _record(
                 }
                 appends.queue(session, DeliveryAttempt, attempt)
             hopeless = not item.results  # nobody to reach: retrying will not help
+            retry = retry_of(claimed)
             outcome = after_attempt(
                 retry, retry.attempts if hopeless else row.attempts, item.ok, now, draw()
             )

@@ -87,7 +87,9 @@ def notify(
                 "data": body,
                 "state": "pending",
                 "key": uuid.uuid4().hex,
-                "next_attempt_at": held_until(edit.now, edit.row.priority),
+                "next_attempt_at": held_until(
+                    edit.now, edit.row.priority, edit.policy.delivery.window
+                ),
                 "attempts": 0,
             }
             appends.queue(edit.session, Notification, message)
