@@ -28,13 +28,11 @@ sink saw N distinct ids (without digests). Goal: escalon at least 80 % of the ba
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import smtplib
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from multiprocessing.sharedctypes import Synchronized
@@ -44,19 +42,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from escalon.core.delivery import DIGEST_WINDOW
 from escalon.notify.channels import Transports
-from escalon.schemas.cases import CaseCreate
 from escalon.services import delivery
-from escalon.services.cases import create_case
 from escalon.services.context import App
 from escalon.services.policies import apply_policy
 from escalon.services.sandbox import init_database
 from escalon.store.engine import make_engine
-from escalon.store.models import Case, Notification
+from escalon.store.models import Notification
+from tests.support.outbox import seed_outbox
 from tests.support.receivers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,51 +160,6 @@ def new_app(url: str, hook: str) -> App:
     return app
 
 
-def seed(app: App, messages: int, recipient: str, channel: str) -> None:
-    view = create_case(
-        app,
-        CaseCreate(title="Portal down", customer="bosphorus-textiles", impact=3, urgency=3),
-        "bench",
-    )
-    now = app.clock.now()
-    with app.transaction(notify=False) as session:
-        case_id = session.scalar(select(Case.id).where(Case.ref == view.ref))
-        session.execute(
-            text(
-                "UPDATE notifications SET state = 'cancelled', next_attempt_at = NULL "
-                "WHERE state IN ('pending', 'sending')"
-            )
-        )
-        session.execute(
-            text(
-                "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
-                f"WHERE n < {int(messages)}) "
-                "INSERT INTO notifications (case_id, escalation_id, created_at, template, "
-                "recipient_kind, recipient, channel, data, state, key, next_attempt_at, attempts) "
-                "SELECT :case_id, NULL, :now, 'escalation_raised', 'person', :recipient, "
-                ":channel, :data, 'pending', :prefix || CAST(seq.n AS VARCHAR(20)), :now, 0 "
-                "FROM seq"
-            ),
-            {
-                "case_id": case_id,
-                "now": now.astimezone(UTC).replace(tzinfo=None),
-                "recipient": recipient,
-                "channel": channel,
-                "data": json.dumps(
-                    {
-                        "ref": view.ref,
-                        "title": "Portal down",
-                        "priority": "P3",
-                        "escalation": 1,
-                        "level": 2,
-                        "level_name": "Network engineers",
-                    }
-                ),
-                "prefix": f"{uuid.uuid4().hex[:8]}-",
-            },
-        )
-
-
 def drain(app: App, transports: Transports, batch: int, digests: bool) -> tuple[int, float]:
     began = time.perf_counter()
     sent = 0
@@ -273,7 +225,7 @@ def main() -> int:
                 ("escalon → SMTP, digests", "kim", "email", smtp, True),
             ):
                 sink.reset()
-                seed(app, n, recipient, channel)
+                seed_outbox(app, n, recipient, channel)
                 sent, took = drain(app, transports, args.batch, digests)
                 wait_for(sink, -(-n // delivery.STORM_CAP) if digests else n)
                 print(

@@ -193,7 +193,16 @@ def test_functional_escalation_of_a_payments_case_goes_to_finance(
     assert (esc["type"], esc["team"], esc["targets"]) == (
         "functional",
         "finance",
-        [{"team": "finance", "person": None, "role": None, "up": 1}],
+        [
+            {
+                "team": "finance",
+                "person": None,
+                "role": None,
+                "up": 1,
+                "schedule": None,
+                "named": None,
+            }
+        ],
     )
     assert call(api, ferenc, f"/escalations/{esc['id']}/acknowledge", {})["handoff_rating"] is None
     other = new_case(api, anna, category=None)

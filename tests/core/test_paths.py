@@ -11,10 +11,10 @@ from escalon.core.calendar import BusinessCalendar
 from escalon.core.conditions import Condition
 from escalon.core.escalation import Type
 from escalon.core.explain import OpenEscalation, explain
+from escalon.core.org import Org, manager_chain
 from escalon.core.organisation import Person, Team
 from escalon.core.paths import (
     Level,
-    Org,
     Path,
     Position,
     Role,
@@ -22,7 +22,6 @@ from escalon.core.paths import (
     StepKind,
     TargetRef,
     Unavailable,
-    manager_chain,
     next_step,
     resolve_targets,
     select_path,

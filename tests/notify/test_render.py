@@ -68,6 +68,14 @@ FULL: dict[str, dict[str, Any]] = {
         ],
     },
     "trigger_notice": CASE | {"rule": "vip-customer", "status": "new"},
+    "handoff": CASE
+    | {
+        "from_team": "hosting-bud",
+        "to_team": "hosting-nyc",
+        "summary": "ESC-1042 P2 (open): Card payments fail",
+        "steps_taken": ["2026-11-23T15:40 comment: restarted the gateway"],
+        "needed": "resolution due 2026-11-24T10:00",
+    },
     "test": {"ref": "TEST", "title": "escalon test", "priority": "P4", "sent_at": AT},
 }
 

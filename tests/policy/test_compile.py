@@ -43,7 +43,14 @@ def at(*args: int) -> datetime:
 
 
 def test_calendars_are_real_business_calendars(policy: Policy) -> None:
-    assert set(policy.calendars) == {"budapest-office", "network-extended", "24x7"}
+    assert set(policy.calendars) == {
+        "budapest-office",
+        "network-extended",
+        "new-york-office",
+        "singapore-office",
+        "follow-the-sun",
+        "24x7",
+    }
     office = policy.calendars["budapest-office"]
     assert isinstance(office, BusinessCalendar)
     assert office.is_open(at(2026, 11, 23, 10, 0))  # a Monday morning
@@ -66,8 +73,9 @@ def test_a_document_may_define_its_own_24x7() -> None:
 
 
 def test_sla_policies_keep_their_order_targets_and_calendars(policy: Policy) -> None:
-    assert [p.name for p in policy.sla] == ["vip", "internal service requests", "default"]
-    vip, internal, default = policy.sla
+    names = [p.name for p in policy.sla]
+    assert names == ["vip", "follow the sun", "internal service requests", "default"]
+    vip, _, internal, default = policy.sla
     assert vip.targets[1] == {
         Metric.FIRST_RESPONSE: Target(Metric.FIRST_RESPONSE, timedelta(minutes=15), "24x7"),
         Metric.UPDATE_INTERVAL: Target(Metric.UPDATE_INTERVAL, timedelta(hours=1), "24x7"),

@@ -211,6 +211,16 @@ CASES = [
         "escalation_paths[0].levels[1].when_unavailable: "
         "the last level has no level to skip to; use wait",
     ),
+    Case(
+        "an update interval longer than the plan's cadence",
+        "sla:\n  - name: default\n    targets:\n"
+        "      P1: {update_interval: 30m}\n"
+        "      P2:\n        resolution: 8h\n        update_interval: 2h  # <-\n"
+        "communication_plans:\n  P1: {cadence: 1h}\n  P2: {cadence: 1h30m}\n",
+        "sla[0].targets.P2.update_interval: allows 2h without an update, but "
+        "communication_plans.P2 promises one every 1h30m: the reminder would come after the "
+        "promise is broken; make update_interval at most the cadence",
+    ),
 ]
 
 
@@ -268,7 +278,7 @@ def test_an_unknown_target_team_in_the_example_is_reported_with_its_line() -> No
         (
             one_level("        targets: [{team: support, person: anna}]\n"),
             "escalation_paths[0].levels[0].targets[0]: "
-            "a target needs exactly one of 'team', 'person' or 'role'",
+            "a target needs exactly one of 'team', 'person', 'schedule' or 'role'",
         ),
         (
             "triggers:\n  - name: t\n    events: [sla_breech]\n    metric: resolution\n",

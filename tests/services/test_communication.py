@@ -7,8 +7,9 @@ recipient's language. Time is the sandbox's virtual clock (Monday 08:00 Budapest
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -119,3 +120,41 @@ def test_a_missed_update_reminds_the_owner_then_escalates_to_the_manager(app: Ap
     advance(app, interval.due_at - app.clock.now())
     raised = [e for e in events(app, ref, "escalation_raised") if e.data["trigger"]]
     assert any(e.data["trigger"] == "missed stakeholder update" for e in raised)
+
+
+def test_hourly_updates_keep_a_p1_quiet_with_no_reminder_and_no_escalation(app: App) -> None:
+    """The reminder comes at 45 minutes (75 % of the hour): an owner who posts before it is
+    never chased."""
+    ref = _bank_p1(app)
+    for hour in range(1, 5):
+        advance(app, timedelta(minutes=40))
+        update = StakeholderUpdate(status=f"Update {hour}: still working on the primary link")
+        sent = stakeholder_updates.post_update(app, ref, update, "anna")
+        assert sent.next_update_at == (app.clock.now() + timedelta(hours=1)).isoformat()
+    assert len(events(app, ref, "stakeholder_update")) == 4
+    reminders = [e.data["trigger"] for e in events(app, ref, "trigger_notified")]
+    assert "stakeholder update due" not in reminders
+    raised = [e for e in events(app, ref, "escalation_raised") if e.data["trigger"]]
+    assert not any(e.data["trigger"] == "missed stakeholder update" for e in raised)
+
+
+def test_a_reminder_on_a_business_calendar_comes_in_business_hours_not_overnight(
+    app: App,
+) -> None:
+    """A P2 for a gold customer counts its update interval on the Budapest office hours."""
+    advance(app, timedelta(hours=8))  # Monday 16:00, an hour before the office closes
+    ref = create(app, customer="vltava-logistics", impact=2, urgency=2, assignee="anna").ref
+    interval = _clock(app, ref, "update_interval")
+    assert interval.warn_at is not None
+    advance(app, timedelta(hours=16, minutes=59))  # Tuesday 08:59: the office is still closed
+    assert events(app, ref, "trigger_notified") == []
+    advance(app, interval.warn_at - app.clock.now())
+    (reminder,) = events(app, ref, "trigger_notified")
+    local = reminder.at.astimezone(ZoneInfo("Europe/Budapest"))
+    assert local.weekday() == 1 and time(9) <= local.time() < time(17)
+    with app.reading() as session:
+        held = session.scalars(
+            select(Notification.next_attempt_at).where(Notification.template == "trigger_notice")
+        ).all()
+    for due in held:
+        assert time(9) <= due.astimezone(ZoneInfo("Europe/Budapest")).time() < time(17)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from escalon.core.org import Org
 from escalon.core.organisation import Person
-from escalon.core.paths import Org
 
 
 @dataclass(frozen=True)

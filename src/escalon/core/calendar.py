@@ -232,6 +232,13 @@ class BusinessCalendar:
         i = bisect_right(day.starts, now) - 1
         return i >= 0 and now < day.ends[i]
 
+    def open_until(self, at: datetime) -> datetime:
+        """The end of the open interval holding `at`; `at` itself (in UTC) when closed."""
+        now = _instant_us(at, "at")
+        _, day = self._locate(now)
+        i = bisect_right(day.starts, now) - 1
+        return _utc(day.ends[i] if i >= 0 and now < day.ends[i] else now)
+
     def next_open(self, at: datetime) -> datetime:
         """The first open instant at or after `at` (`at` itself, in UTC, if open now)."""
         now = _instant_us(at, "at")

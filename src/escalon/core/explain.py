@@ -14,7 +14,8 @@ from typing import Any
 from escalon.core import paths
 from escalon.core import triggers as trigger_rules
 from escalon.core.durations import format_duration
-from escalon.core.paths import Org, Path, Position, Recipient, StepKind
+from escalon.core.org import Org
+from escalon.core.paths import Path, Position, Recipient, StepKind
 from escalon.core.sla import Clock, ClockState
 from escalon.core.triggers import Do, Trigger
 

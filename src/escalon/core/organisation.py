@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 TIERS = ("standard", "gold", "vip")
 BUSINESS_VALUES = ("low", "medium", "high", "critical")
@@ -31,6 +32,7 @@ class Customer:
     language: str = "en"
     timezone: str = "UTC"
     contacts: tuple[Contact, ...] = ()
+    account_manager: str | None = None  # a person who watches the customer's cases
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,18 @@ class Service:
     key: str
     name: str
     business_value: str = "medium"
+
+
+@dataclass(frozen=True)
+class Absence:
+    """Out of office over [start, end): never chosen, skipped in a manager chain."""
+
+    start: datetime
+    end: datetime
+    note: str = ""
+
+    def covers(self, at: datetime) -> bool:
+        return self.start <= at < self.end
 
 
 @dataclass(frozen=True)
@@ -50,9 +64,19 @@ class Person:
     languages: tuple[str, ...] = ("en",)
     timezone: str = "UTC"
     channels: Mapping[str, str] = field(default_factory=dict)
+    authority: int = 0  # 0 agent … higher for leads, managers, directors
+    skills: tuple[str, ...] = ()
+    calendar: str | None = None  # own working hours; else those of their first team
+    out_of_office: tuple[Absence, ...] = ()
 
     def address(self, channel: str) -> str | None:
         return address_in(self.channels, self.email, channel)
+
+    def away(self, at: datetime) -> Absence | None:
+        return next((a for a in self.out_of_office if a.covers(at)), None)
+
+    def speaks(self, language: str | None) -> bool:
+        return language is None or language in self.languages
 
 
 @dataclass(frozen=True)
@@ -68,6 +92,10 @@ class Team:
     language: str = "en"
     email: str | None = None
     channels: Mapping[str, str] = field(default_factory=dict)
+    region: str | None = None
+    schedule: str | None = None  # the team's on-call schedule
+    auto_assign: bool = False  # new cases without an assignee are routed to a member
+    follow_the_sun: tuple[str, ...] = ()  # regional teams, in the order the sun reaches them
 
     def address(self, channel: str) -> str | None:
         return address_in(self.channels, self.email, channel)

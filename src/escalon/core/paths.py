@@ -10,14 +10,14 @@ pure calculation from the escalation, the path, the calendars and the instant.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from escalon.core.conditions import Condition
 from escalon.core.durations import format_duration
-from escalon.core.organisation import Customer, Person, Team
+from escalon.core.org import Org, present_manager
 from escalon.core.sla import Calendar, Clock, ClockState, Metric
 
 DEFAULT_REASON_DEADLINE = timedelta(hours=4)
@@ -36,18 +36,29 @@ class Unavailable(StrEnum):
 
 @dataclass(frozen=True)
 class TargetRef:
-    """One of: a team, a person, or a role relative to the case (`up` climbs the chain)."""
+    """One of: a team, a person, whoever is on call on a schedule, or a role.
+
+    A role is relative to the case (`assignee_manager`; `up` climbs the chain) or, in
+    `named`, one the organisation defines (`security-lead`), which stands for a person or
+    a schedule.
+    """
 
     team: str | None = None
     person: str | None = None
     role: Role | None = None
     up: int = 1
+    schedule: str | None = None
+    named: str | None = None
 
     def describe(self) -> str:
         if self.team:
             return f"team {self.team}"
         if self.person:
             return f"person {self.person}"
+        if self.schedule:
+            return f"on call {self.schedule}"
+        if self.named:
+            return f"role {self.named}"
         role = self.role.value if self.role else "nobody"
         return role if self.up == 1 else f"{role} +{self.up - 1} up"
 
@@ -118,39 +129,6 @@ class Recipient:
         }
 
 
-@dataclass(frozen=True)
-class Org:
-    """What target resolution needs to know of the organisation and of calendars."""
-
-    people: Mapping[str, Person]
-    teams: Mapping[str, Team]
-    calendars: Mapping[str, Calendar] = field(default_factory=dict)
-    customers: Mapping[str, Customer] = field(default_factory=dict)
-
-    def team_calendar(self, person: str) -> str | None:
-        """A person works the hours of the first team that lists them."""
-        return next((t.calendar for t in self.teams.values() if person in t.members), None)
-
-    def is_open(self, calendar: str | None, at: datetime) -> bool:
-        cal = self.calendars.get(calendar or "")
-        return True if cal is None else cal.is_open(at)
-
-    def next_open(self, calendar: str | None, at: datetime) -> datetime:
-        cal = self.calendars.get(calendar or "")
-        return at if cal is None else cal.next_open(at)
-
-
-def manager_chain(org: Org, person: str | None, steps: int) -> str | None:
-    """The person `steps` managers above `person`, stopping at the top (never looping)."""
-    current, seen = person, set()
-    for _ in range(steps):
-        if current is None or current in seen or current not in org.people:
-            return None
-        seen.add(current)
-        current = org.people[current].manager
-    return current
-
-
 def resolve_targets(
     level: Level, facts: Mapping[str, Any], org: Org, at: datetime
 ) -> tuple[Recipient, ...]:
@@ -163,30 +141,50 @@ def resolve_targets(
 
 
 def _resolve(ref: TargetRef, facts: Mapping[str, Any], org: Org, at: datetime) -> list[Recipient]:
-    key: str | None
     if ref.team:
         team = org.teams.get(ref.team)
         if team is None:
             return []
         open_ = org.is_open(team.calendar, at)
         return [Recipient("team", team.key, team.name, ref.describe(), open_, team.calendar)]
-    if ref.person:
-        key = ref.person
-    elif ref.role is Role.ASSIGNEE:
-        key = facts.get("assignee")
-    elif ref.role is Role.ASSIGNEE_MANAGER:
-        key = manager_chain(org, facts.get("assignee"), ref.up)
-    elif ref.role is Role.TEAM_MANAGER:
-        team = org.teams.get(facts.get("team") or "")
-        key = manager_chain(org, team.manager, ref.up - 1) if team and team.manager else None
-    else:
-        key = None
+    key, why = _person_for(ref, facts, org, at)
     person = org.people.get(key or "")
     if person is None:
         return []
     calendar = org.team_calendar(person.key)
-    open_ = org.is_open(calendar, at)
-    return [Recipient("person", person.key, person.name, ref.describe(), open_, calendar)]
+    available = org.availability(person.key, at).available
+    via = ref.describe() + why
+    return [Recipient("person", person.key, person.name, via, available, calendar)]
+
+
+def _person_for(
+    ref: TargetRef, facts: Mapping[str, Any], org: Org, at: datetime
+) -> tuple[str | None, str]:
+    """The person a non-team target stands for now, and a note on how they were found."""
+    if ref.named:
+        holder = org.roles.get(ref.named)
+        if holder is None:
+            return None, ""
+        if holder.person:
+            return holder.person, ""
+        return org.on_call(holder.schedule, at), f" (on call {holder.schedule})"
+    if ref.schedule:
+        return org.on_call(ref.schedule, at), ""
+    if ref.person:
+        return ref.person, ""
+    if ref.role is Role.ASSIGNEE:
+        return facts.get("assignee"), ""
+    start: str | None = None
+    steps = ref.up
+    if ref.role is Role.ASSIGNEE_MANAGER:
+        start = facts.get("assignee")
+    elif ref.role is Role.TEAM_MANAGER:
+        team = org.teams.get(facts.get("team") or "")
+        start, steps = (team.manager, ref.up - 1) if team and team.manager else (None, 0)
+        if start is None:
+            return None, ""
+    key, skipped = present_manager(org, start, steps, at)
+    return key, f" (skipped {', '.join(skipped)}: out of office)" if skipped else ""
 
 
 class StepKind(StrEnum):

@@ -68,6 +68,7 @@ _LABELS: Mapping[str, str] = {
     "resolution_notice": N_("Resolved"),
     "digest": N_("Digest"),
     "trigger_notice": N_("Rule notice"),
+    "handoff": N_("Handed over to you"),
     "test": N_("Test message"),
 }
 TEMPLATES: frozenset[str] = frozenset(_LABELS)

@@ -16,7 +16,7 @@ from escalon.core.conditions import Condition
 from escalon.core.delivery import Delivery, Retry
 from escalon.core.durations import parse_duration
 from escalon.core.escalation import ReasonCategory, Type
-from escalon.core.organisation import Contact, Customer, Person, Service, Team
+from escalon.core.organisation import Service
 from escalon.core.paths import Level, Path, Role, SlaMove, TargetRef, Unavailable
 from escalon.core.policy import Policy
 from escalon.core.priority import DEFAULT_MATRIX, DEFAULT_MODIFIERS, Modifier, PriorityRules
@@ -24,8 +24,9 @@ from escalon.core.priority import parse_priority as priority_number
 from escalon.core.sla import Metric, SlaPolicy, Target
 from escalon.core.triggers import Do, On, Trigger
 from escalon.holiday_source import PackageHolidaySource
+from escalon.policy import compile_organisation as organisation
 from escalon.policy.document import PolicyDocument
-from escalon.policy.escalation_schema import PathSpec, TargetRefSpec, TriggerSpec
+from escalon.policy.escalation_schema import ROLES, PathSpec, TargetRefSpec, TriggerSpec
 from escalon.policy.lint import BUILTIN_CALENDAR, PolicyInvalid, check
 from escalon.policy.schema import PrioritySpec, SlaSpec
 
@@ -55,50 +56,10 @@ def compile_policy(
         priority=_priority(doc.priority),
         sla=tuple(_sla(spec, i) for i, spec in enumerate(doc.sla)),
         calendars=calendars,
-        customers={
-            key: Customer(
-                key,
-                c.name,
-                c.tier,
-                c.language,
-                c.timezone,
-                tuple(
-                    Contact(x.name, x.email, x.language or c.language, x.timezone or c.timezone)
-                    for x in c.contacts
-                ),
-            )
-            for key, c in doc.customers.items()
-        },
+        customers=organisation.customers(doc),
         services={key: Service(key, s.name, s.business_value) for key, s in doc.services.items()},
-        teams={
-            key: Team(
-                key,
-                t.name,
-                t.kind,
-                t.calendar,
-                t.timezone,
-                t.manager,
-                tuple(t.members),
-                tuple(t.expertise),
-                t.language,
-                t.email,
-                dict(t.channels),
-            )
-            for key, t in doc.teams.items()
-        },
-        people={
-            key: Person(
-                key,
-                p.name,
-                p.email,
-                p.chat,
-                p.manager,
-                tuple(p.languages),
-                p.timezone,
-                dict(p.channels),
-            )
-            for key, p in doc.people.items()
-        },
+        teams=organisation.teams(doc),
+        people=organisation.people(doc),
         paths=tuple(_path(spec, i) for i, spec in enumerate(doc.escalation_paths)),
         routes=dict(doc.functional_routes),
         triggers=tuple(_trigger(spec, i) for i, spec in enumerate(doc.triggers)),
@@ -121,11 +82,26 @@ def compile_policy(
                 attempts=doc.notifications.retry.attempts,
             ),
         ),
+        schedules=organisation.schedules(doc),
+        roles=organisation.roles(doc),
     )
 
 
 def _targets(specs: list[TargetRefSpec]) -> tuple[TargetRef, ...]:
-    return tuple(TargetRef(t.team, t.person, Role(t.role) if t.role else None, t.up) for t in specs)
+    return tuple(_target(t) for t in specs)
+
+
+def _target(spec: TargetRefSpec) -> TargetRef:
+    """A role is relative to the case when it is one of `Role`, else a named role."""
+    relative = spec.role in ROLES
+    return TargetRef(
+        spec.team,
+        spec.person,
+        Role(spec.role) if spec.role and relative else None,
+        spec.up,
+        spec.schedule,
+        spec.role if spec.role and not relative else None,
+    )
 
 
 def _path(spec: PathSpec, index: int) -> Path:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from pydantic import Field
 
 from escalon.policy.escalation_schema import DeliverySpec, PathSpec, PlanSpec, TriggerSpec
+from escalon.policy.organisation_schema import PersonSpec, RoleSpec, ScheduleSpec, TeamSpec
 from escalon.policy.schema import (
     CalendarConfig,
     CustomerSpec,
     Key,
-    PersonSpec,
     PriorityLabel,
     PrioritySpec,
     ServiceSpec,
     SlaSpec,
     Strict,
-    TeamSpec,
     Text,
 )
 
@@ -30,6 +29,8 @@ class PolicyDocument(Strict):
     services: dict[Key, ServiceSpec] = Field(default_factory=dict)
     people: dict[Key, PersonSpec] = Field(default_factory=dict)
     teams: dict[Key, TeamSpec] = Field(default_factory=dict)
+    roles: dict[Key, RoleSpec] = Field(default_factory=dict)
+    schedules: dict[Key, ScheduleSpec] = Field(default_factory=dict)
     priority: PrioritySpec | None = None
     sla: list[SlaSpec] = Field(default_factory=list)
     escalation_paths: list[PathSpec] = Field(default_factory=list)

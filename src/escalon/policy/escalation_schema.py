@@ -62,7 +62,6 @@ def _events(value: Any) -> list[str]:
     return [check(item) for item in items]
 
 
-RoleName = Annotated[str, PlainValidator(one_of(ROLES, "role"))]
 Channel = Annotated[str, PlainValidator(one_of(CHANNELS, "channel"))]
 Metric = Annotated[str, PlainValidator(one_of(METRICS, "SLA metric"))]
 EscalationType = Annotated[str, PlainValidator(one_of(ESCALATION_TYPES, "escalation type"))]
@@ -80,18 +79,24 @@ Events = Annotated[list[str], PlainValidator(_events)]
 
 
 class TargetRefSpec(Strict):
-    """Exactly one of a team, a person, or a role relative to the case."""
+    """Exactly one of a team, a person, an on-call schedule, or a role.
+
+    A role is relative to the case (assignee, assignee_manager, team_manager) or one the
+    `roles` section names; lint checks the name exists.
+    """
 
     team: Key | None = None
     person: Key | None = None
-    role: RoleName | None = None
+    schedule: Key | None = None
+    role: Key | None = None
     up: StepsUp = 1
 
     @model_validator(mode="after")
     def _one_target(self) -> TargetRefSpec:
-        named = [k for k in ("team", "person", "role") if getattr(self, k) is not None]
+        kinds = ("team", "person", "schedule", "role")
+        named = [k for k in kinds if getattr(self, k) is not None]
         if len(named) != 1:
-            raise fail("a target needs exactly one of 'team', 'person' or 'role'")
+            raise fail("a target needs exactly one of 'team', 'person', 'schedule' or 'role'")
         if self.up != 1 and self.role not in ("assignee_manager", "team_manager"):
             raise fail(
                 "'up' climbs a manager chain: use it with role assignee_manager or team_manager"

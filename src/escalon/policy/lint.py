@@ -22,9 +22,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from escalon.core.calendar import BusinessCalendar, CalendarError, HolidaySource
+from escalon.core.calendar_union import UnionCalendar
+from escalon.core.sla import Calendar
 from escalon.holiday_source import PackageHolidaySource
 from escalon.policy.document import PolicyDocument
 from escalon.policy.lint_escalation import escalation_problems
+from escalon.policy.lint_organisation import organisation_problems
 from escalon.policy.problems import BUILTIN_CALENDAR as BUILTIN_CALENDAR
 from escalon.policy.problems import LintError as LintError
 from escalon.policy.problems import (
@@ -60,7 +63,7 @@ class PolicyInvalid(Exception):
 class Checked(NamedTuple):
     document: PolicyDocument | None
     problems: list[Problem]
-    calendars: dict[str, BusinessCalendar]
+    calendars: dict[str, Calendar]
 
 
 def lint_text(text: str, filename: str = "escalon.yaml") -> LintResult:
@@ -124,28 +127,61 @@ def check(data: Any, *, holidays: HolidaySource | None = None) -> Checked:
 
 def build_calendars(
     raw: Any, holidays: HolidaySource | None = None
-) -> tuple[dict[str, BusinessCalendar], list[Problem]]:
-    """Build every calendar that is a mapping; a `CalendarError` names the place inside it."""
+) -> tuple[dict[str, Calendar], list[Problem]]:
+    """Build every calendar that is a mapping; a `CalendarError` names the place inside it.
+
+    A calendar given as `{union: [a, b]}` is open whenever one of its parts is (a
+    follow-the-sun team's hours); it is built after the others, from them.
+    """
     if not isinstance(raw, Mapping):
         return {}, []
     source = holidays if holidays is not None else PackageHolidaySource()
-    built: dict[str, BusinessCalendar] = {}
+    built: dict[str, Calendar] = {}
+    plain: dict[str, BusinessCalendar] = {}
     problems: list[Problem] = []
+    unions = {str(k): v for k, v in raw.items() if isinstance(v, Mapping) and "union" in v}
     for name, config in raw.items():
-        if not isinstance(config, Mapping):
-            continue
         name = str(name)
+        if not isinstance(config, Mapping) or name in unions:
+            continue
         where: tuple[Segment, ...] = ("calendars", name)
         try:
             calendar = BusinessCalendar.from_config(json_safe(config), holidays=source, name=name)
             if calendar.country is not None and hasattr(source, "check"):
                 source.check(calendar.country, calendar.subdivision)  # unknown country: now
-            built[str(name)] = calendar
+            built[name] = plain[name] = calendar
         except CalendarError as exc:
             problems.append(Problem(where + _segments(exc.field or ""), exc.message))
         except Exception as exc:  # a calendar bug must not turn lint into a stack trace
             problems.append(Problem(where, f"cannot build this calendar: {exc}"))
+    for name, config in unions.items():
+        union, union_problems = _union(name, config, plain, [str(k) for k in raw])
+        problems += union_problems
+        if union is not None:
+            built[name] = union
     return built, problems
+
+
+def _union(
+    name: str, config: Mapping[str, Any], plain: Mapping[str, BusinessCalendar], known: list[str]
+) -> tuple[UnionCalendar | None, list[Problem]]:
+    where: tuple[Segment, ...] = ("calendars", name)
+    extra = [str(k) for k in config if k not in ("union", "description")]
+    if extra:
+        return None, [Problem((*where, extra[0]), "a union calendar has only 'union'")]
+    parts = config["union"]
+    if not isinstance(parts, list) or not parts:
+        return None, [Problem((*where, "union"), "expected a list of calendar names")]
+    problems = []
+    for i, part in enumerate(parts):
+        if not isinstance(part, str) or part not in known:
+            problems.append(Problem((*where, "union", i), unknown("calendar", str(part), known)))
+        elif part not in plain:
+            message = f"{part!r} is not a plain calendar (a union of unions is not supported)"
+            problems.append(Problem((*where, "union", i), message))
+    if problems:
+        return None, problems
+    return UnionCalendar(tuple(plain[p] for p in parts), name), []
 
 
 # --- YAML -------------------------------------------------------------------------------
@@ -318,6 +354,7 @@ def _references(data: Mapping[str, Any]) -> Iterator[Problem]:
     for key, entry in people.items():
         yield from person(("people", key, "manager"), as_mapping(entry).get("manager"))
     yield from _manager_loops(people)
+    yield from organisation_problems(data)
     yield from escalation_problems(data)
 
 

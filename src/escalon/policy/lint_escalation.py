@@ -10,10 +10,14 @@ value of the wrong shape is skipped because the schema already reports it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from typing import Any, NamedTuple
 
 from escalon.core.case import AUDIENCES
+from escalon.core.durations import format_duration, parse_duration
+from escalon.core.errors import InvalidValue
 from escalon.core.triggers import On
+from escalon.policy.escalation_schema import ROLES
 from escalon.policy.problems import (
     Problem,
     Segment,
@@ -37,6 +41,8 @@ class Known(NamedTuple):
     teams: list[str]
     people: list[str]
     calendars: list[str]
+    schedules: list[str]
+    roles: list[str]  # relative to the case, then the named ones
 
     @classmethod
     def of(cls, data: Mapping[str, Any]) -> Known:
@@ -44,6 +50,8 @@ class Known(NamedTuple):
             [str(k) for k in as_mapping(data.get("teams"))],
             [str(k) for k in as_mapping(data.get("people"))],
             calendar_names(data),
+            [str(k) for k in as_mapping(data.get("schedules"))],
+            [*ROLES, *(str(k) for k in as_mapping(data.get("roles")))],
         )
 
 
@@ -68,6 +76,45 @@ def escalation_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
         if isinstance(plan, Mapping):
             where = ("communication_plans", label, "audiences")
             yield from _targets(where, plan.get("audiences"), known)
+    yield from _cadence_promises(data)
+
+
+def _cadence_promises(data: Mapping[str, Any]) -> Iterator[Problem]:
+    """An update interval longer than the plan's cadence reminds only after the promise broke.
+
+    The plan's cadence is what audiences are told to expect ("next update at"); the
+    `update_interval` SLA target is what reminds the owner and escalates. If the target
+    allows more silence than the cadence, stakeholders wait past the promised time and
+    nobody is told.
+    """
+    cadences: dict[str, timedelta] = {}
+    for label, plan in as_mapping(data.get("communication_plans")).items():
+        cadence = _duration(as_mapping(plan).get("cadence"))
+        if cadence is not None:
+            cadences[str(label).upper()] = cadence
+    for i, policy in enumerate(as_list(data.get("sla"))):
+        for label, target in as_mapping(as_mapping(policy).get("targets")).items():
+            cadence = cadences.get(str(label).upper())
+            interval = _duration(as_mapping(target).get("update_interval"))
+            if cadence is None or interval is None or interval <= cadence:
+                continue
+            message = (
+                f"allows {format_duration(interval)} without an update, but "
+                f"communication_plans.{str(label).upper()} promises one every "
+                f"{format_duration(cadence)}: the reminder would come after the promise is "
+                "broken; make update_interval at most the cadence"
+            )
+            yield Problem(("sla", i, "targets", label, "update_interval"), message)
+
+
+def _duration(raw: Any) -> timedelta | None:
+    """A duration the schema accepts, or None (the schema reports the rest)."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        return parse_duration(raw)
+    except InvalidValue:
+        return None
 
 
 def _path(where: tuple[Segment, ...], path: Mapping[Any, Any], known: Known) -> Iterator[Problem]:
@@ -96,7 +143,13 @@ def _path(where: tuple[Segment, ...], path: Mapping[Any, Any], known: Known) -> 
 def _targets(where: tuple[Segment, ...], raw: Any, known: Known) -> Iterator[Problem]:
     for k, target in enumerate(as_list(raw)):
         target = as_mapping(target)
-        for kind, names in (("team", known.teams), ("person", known.people)):
+        kinds = (
+            ("team", known.teams),
+            ("person", known.people),
+            ("schedule", known.schedules),
+            ("role", known.roles),
+        )
+        for kind, names in kinds:
             name = target.get(kind)
             if isinstance(name, str) and name not in names:
                 yield Problem((*where, k, kind), unknown(kind, name, names))

@@ -314,34 +314,12 @@ class CustomerSpec(Strict):
     language: Language = "en"
     timezone: TimeZone = "UTC"
     contacts: list[ContactSpec] = Field(default_factory=list)
+    account_manager: Key | None = None
 
 
 class ServiceSpec(Strict):
     name: Text
     business_value: BusinessValue = "medium"
-
-
-class PersonSpec(Strict):
-    name: Text
-    email: Email | None = None
-    chat: Text | None = None
-    manager: Key | None = None
-    languages: list[Language] = Field(default_factory=lambda: ["en"])
-    timezone: TimeZone = "UTC"
-    channels: Channels = Field(default_factory=dict)
-
-
-class TeamSpec(Strict):
-    name: Text
-    kind: TeamKind = "frontline"
-    calendar: Key | None = None
-    timezone: TimeZone = "UTC"
-    language: Language = "en"
-    email: Email | None = None
-    channels: Channels = Field(default_factory=dict)
-    manager: Key | None = None
-    members: list[Key] = Field(default_factory=list)
-    expertise: list[Text] = Field(default_factory=list)
 
 
 class MatrixSpec(Strict):

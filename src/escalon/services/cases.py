@@ -21,10 +21,10 @@ from escalon.schemas.cases import (
     PriorityOverride,
     StatusChange,
 )
-from escalon.services import communication, escalating, triggers
+from escalon.services import communication, escalating, follow_the_sun, routing, triggers
 from escalon.services.case_views import case_fields, read_case
 from escalon.services.context import App
-from escalon.services.editing import Edit, edit_of, editing
+from escalon.services.editing import SYSTEM, Edit, edit_of, editing
 from escalon.services.journal import note
 from escalon.services.policies import current_version_id
 from escalon.store import clocks as clock_rows
@@ -104,6 +104,10 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
             values["language"] = customer.language
         values["deadline"] = data.deadline.model_dump() if data.deadline else None
         values["project"] = data.project.model_dump() if data.project else None
+        routed = routing.route_new_case(session, policy, values, now)
+        if routed is not None:
+            values["team"] = routed.team or values.get("team")
+            values["assignee"] = routed.person
         row = Case(
             created_at=now,
             updated_at=now,
@@ -137,6 +141,9 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
         )
         edit = edit_of(app, session, row, now, actor)
         edit.saved = plan.clocks
+        if routed is not None:
+            edit.note("routed", routed.as_dict(), actor=SYSTEM)
+        follow_the_sun.schedule(edit)
         triggers.on_case(edit, None)
         communication.first_notice(edit)
         return edit.view()
@@ -155,6 +162,8 @@ def update_case(app: App, ref: str, data: CaseUpdate, actor: str) -> CaseRead:
         changes = {k: [before.get(k), v] for k, v in values.items() if before.get(k, v) != v}
         if values:
             edit.note("case_updated", {"changes": changes or values})
+        if "team" in values:
+            follow_the_sun.schedule(edit)
         if PRIORITY_INPUTS & values.keys():
             old = row.priority
             if _reprioritise(row, edit.policy):

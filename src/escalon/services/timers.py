@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from escalon.clock import VirtualClock
 from escalon.core.errors import InvalidValue
-from escalon.services import escalating, triggers
+from escalon.services import escalating, follow_the_sun, triggers
 from escalon.services.context import App
 from escalon.services.editing import SYSTEM, edit_of
 from escalon.store import appends, batch
@@ -65,6 +65,8 @@ def _fire(app: App, session: Session, timer: Timer, case: Case | None, now: date
     edit.save_clocks(triggers.catch_up(edit))
     if timer.kind == escalating.TIMER:
         escalating.fire(edit, int(timer.subject))
+    elif timer.kind == follow_the_sun.TIMER:
+        follow_the_sun.fire(edit)
 
 
 def _gone(timer: Timer) -> bool:
