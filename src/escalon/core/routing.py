@@ -95,9 +95,12 @@ def choose_person(
             available = speakers
             reasons.append(f"speaks {need.language}")
     loads = {k: load(k) for k in available}
-    chosen = min(available, key=lambda k: (loads[k], k))
+    chosen = min(available, key=lambda k: (loads[k], k != on_call, k))
+    tie = "on call" if chosen == on_call else "first by name"
     passed += [
-        Passed(k, f"{loads[k]} open cases (chosen has {loads[chosen]})")
+        Passed(k, f"{loads[k]} open cases, as many as {chosen}, who is {tie}")
+        if loads[k] == loads[chosen]
+        else Passed(k, f"{loads[k]} open cases ({chosen} has {loads[chosen]})")
         for k in available
         if k != chosen
     ]
