@@ -22,6 +22,7 @@ from datetime import datetime
 from multiprocessing.context import SpawnProcess
 from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized
+from multiprocessing.synchronize import Event as EventType
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -44,7 +45,7 @@ from tests.support.clone import clone_case
 CASES = int(os.environ.get("ESCALON_MASS_BREACH_CASES", "20000"))
 WORKERS = 4
 BATCH = 50  # fire_due's default batch
-KILL_AFTER = CASES // 4  # escalations recorded before one worker is killed
+KILL_AFTER = CASES // 4  # about this many breaches fired (the victim its share) before the kill
 TRIGGER = "first response breach alerts the team manager"
 SPAWN = multiprocessing.get_context("spawn")
 
@@ -77,8 +78,13 @@ def _seed(app: App) -> datetime:
     return breach
 
 
-def _work(url: str, now: str, fired: Synchronized[int], backend: Queue[int]) -> None:
-    """One worker process: its own engine and App; fire until nothing is due at `now`."""
+def _work(
+    url: str, now: str, fired: Synchronized[int], backend: Queue[int], progressed: EventType
+) -> None:
+    """One worker process: its own engine and App; fire until nothing is due at `now`.
+
+    `progressed` is set once it has fired its share of the breaches before the kill.
+    """
     app = App.from_engine(make_engine(url))
     instant = datetime.fromisoformat(now)
     with app.transaction(notify=False) as session:  # the pool's one connection, from now on
@@ -87,13 +93,36 @@ def _work(url: str, now: str, fired: Synchronized[int], backend: Queue[int]) -> 
         count = timers.fire_due(app, instant, limit=BATCH)  # one batch: progress after each
         with fired.get_lock():
             fired.value += count
+        if fired.value >= KILL_AFTER // WORKERS:
+            progressed.set()
         if count:
             continue
         due = timers.next_due(app)
         if due is None or due > instant:
             break
-        time.sleep(0.01)  # what is still due is held by another worker (or a dead one's backend)
+        _wait_for_holder(app, instant)
     app.engine.dispose()
+
+
+def _wait_for_holder(app: App, instant: datetime) -> None:
+    """Block until whoever holds the first due timer or its case lets go.
+
+    What is still due but unclaimable is locked by another worker's open batch (or by a
+    killed worker's backend until PostgreSQL notices the dead connection); waiting on the
+    row lock returns the moment it is released, instead of polling on a guess.
+    """
+    first = (
+        select(Timer.id, Timer.case_id)
+        .where(Timer.due_at <= instant)
+        .order_by(Timer.due_at, Timer.id)
+        .limit(1)
+    )
+    with app.transaction(notify=False) as session:
+        session.execute(text("SET LOCAL lock_timeout = '60s'"))
+        held = session.execute(first.with_for_update()).first()
+        if held is not None:
+            session.execute(select(Case.id).where(Case.id == held.case_id).with_for_update())
+        session.rollback()
 
 
 @dataclass
@@ -101,6 +130,7 @@ class WorkerProcess:
     process: SpawnProcess
     fired: Synchronized[int]
     backend: int
+    progressed: EventType
 
 
 def _start(url: str, now: datetime, count: int = 1) -> list[WorkerProcess]:
@@ -109,10 +139,12 @@ def _start(url: str, now: datetime, count: int = 1) -> list[WorkerProcess]:
     for _ in range(count):
         fired: Synchronized[int] = SPAWN.Value("i", 0)
         backend: Queue[int] = SPAWN.Queue()
-        process = SPAWN.Process(target=_work, args=(url, now.isoformat(), fired, backend))
+        progressed = SPAWN.Event()
+        args = (url, now.isoformat(), fired, backend, progressed)
+        process = SPAWN.Process(target=_work, args=args)
         process.start()
-        started.append((process, fired, backend))
-    return [WorkerProcess(p, f, b.get(timeout=120)) for p, f, b in started]
+        started.append((process, fired, backend, progressed))
+    return [WorkerProcess(p, f, b.get(timeout=120), e) for p, f, b, e in started]
 
 
 def _count(app: App, query: Any) -> int:
@@ -138,10 +170,8 @@ def test_four_worker_processes_fire_a_mass_breach_once_when_one_is_killed(
     workers = _start(postgresql_url, breach, WORKERS)
     victim = workers[0]
     patience = time.monotonic() + 120 + CASES / 10
-    while _count(app, escalations) < KILL_AFTER or victim.fired.value == 0:
-        assert time.monotonic() < patience, "the workers made no progress"
-        assert victim.process.is_alive(), f"the victim exited early: {victim.process.exitcode}"
-        time.sleep(0.05)  # polling the database for progress, not waiting for a timer
+    assert victim.progressed.wait(patience - time.monotonic()), "the victim made no progress"
+    assert victim.process.is_alive(), f"the victim exited early: {victim.process.exitcode}"
     while not _in_transaction(app, victim.backend):  # kill it while it holds a claimed batch
         assert time.monotonic() < patience
     assert victim.process.pid is not None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 from escalon.clock import VirtualClock
@@ -27,13 +26,18 @@ class Hanging(Transports):
         return Result(False, "released")
 
 
-def _until(check: object, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if callable(check) and check():
-            return True
-        time.sleep(0.02)
-    return False
+class Watched(Worker):
+    """A worker that says when its timer loop has fired something."""
+
+    def __init__(self, app: App, transports: Transports) -> None:
+        super().__init__(app, max_idle=0.05, transports=transports)
+        self.has_fired = threading.Event()
+
+    def fire(self) -> int:
+        count = super().fire()
+        if count:
+            self.has_fired.set()
+        return count
 
 
 def test_timers_fire_while_the_outbox_waits_on_a_hanging_server(app: App) -> None:
@@ -43,15 +47,17 @@ def test_timers_fire_while_the_outbox_waits_on_a_hanging_server(app: App) -> Non
     warn = next(c.warn_at for c in p3.clocks if c.metric == "first_response")
     assert warn is not None
     hanging = Hanging()
-    worker = Worker(app, max_idle=0.05, transports=hanging)
+    worker = Watched(app, hanging)
     stop = threading.Event()
     thread = worker.start(stop)
     try:
         assert hanging.entered.wait(20), "the delivery loop never tried to send"
+        worker.has_fired.clear()  # nothing is due before the clock moves
         with app.transaction() as session:
             VirtualClock.set(session, warn + timedelta(seconds=1))
         worker.wake()
-        assert _until(lambda: events(app, ref, "sla_warning")), "the warning did not fire"
+        assert worker.has_fired.wait(20), "the timer loop fired nothing"
+        assert events(app, ref, "sla_warning"), "the warning did not fire"
     finally:
         hanging.release.set()
         stop.set()

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
+from escalon.core.case import DONE
 from escalon.core.org import Org
 from escalon.core.organisation import Team
 
@@ -37,7 +38,9 @@ def day_ends(org: Org, region: Team, at: datetime) -> datetime | None:
 def next_region(org: Org, group: Team, current: str, at: datetime) -> tuple[Team, str] | None:
     """The region to hand to at `at`: the next one working, else the first to open.
 
-    None when the current region itself opens first (nobody else would act sooner).
+    Regions are tried in the sun's order from the one after `current` (from the first
+    when `current` is not a region, as for a new case). None when the current region
+    itself opens first: nobody else would act sooner.
     """
     order = [r for r in group.follow_the_sun if r in org.teams]
     if current in order:
@@ -57,7 +60,7 @@ def next_region(org: Org, group: Team, current: str, at: datetime) -> tuple[Team
 
 
 def needs_attention(status: str, priority: int, open_escalations: int) -> bool:
-    if status in ("resolved", "closed", "waiting_on_customer"):
+    if status in DONE or status == "waiting_on_customer":
         return False
     return priority <= URGENT or open_escalations > 0
 

@@ -1,7 +1,7 @@
 """Routing: which team and which person a case or a functional escalation goes to, and why.
 
-The team is the one with the expertise (a functional route, else a team listing the
-category); for a follow-the-sun team, the region whose day it is. Within the team a person
+The team comes from the case or its category's route (`Policy.route`); a follow-the-sun
+team first picks the region whose day it is. Within the team a person
 must be available now (working or on call, not out of office); among those, one with the
 case's category as a skill is preferred, then one who speaks the case's language, then the
 one with the fewest open cases. Every decision lists whom it passed over and why, because
@@ -10,11 +10,12 @@ one with the fewest open cases. Every decision lists whom it passed over and why
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from escalon.core.follow_the_sun import next_region
 from escalon.core.org import Org
 from escalon.core.organisation import Team
 
@@ -47,18 +48,6 @@ class Decision:
             "why": self.why,
             "passed": [{"key": p.key, "why": p.why} for p in self.passed],
         }
-
-
-def region_now(org: Org, team: Team, at: datetime) -> tuple[Team, str]:
-    """The regional team of a follow-the-sun team whose day it is (or next begins)."""
-    regions = [org.teams[r] for r in team.follow_the_sun if r in org.teams]
-    if not regions:
-        return team, ""
-    open_now = [r for r in regions if org.is_open(r.calendar, at)]
-    if open_now:
-        return open_now[0], f"{open_now[0].key} is working now"
-    first = min(regions, key=lambda r: org.next_open(r.calendar, at))
-    return first, f"no region is working now; {first.key} opens first"
 
 
 def choose_person(
@@ -109,24 +98,17 @@ def choose_person(
 
 
 def route(
-    org: Org,
-    team_key: str | None,
-    need: Need,
-    load: Callable[[str], int],
-    at: datetime,
-    routes: Mapping[str, str] | None = None,
+    org: Org, team_key: str | None, need: Need, load: Callable[[str], int], at: datetime
 ) -> Decision:
-    """Route to `team_key` (or the team the category's route names) and a person in it."""
-    why_team = ""
-    if team_key is None and need.category:
-        team_key = (routes or {}).get(need.category) or next(
-            (t.key for t in org.teams.values() if need.category in t.expertise), None
-        )
-        why_team = f"{team_key} handles {need.category}" if team_key else ""
+    """Route to a person of `team_key`; a follow-the-sun team first picks its region."""
     team = org.teams.get(team_key or "")
     if team is None:
         return Decision(None, None, "no team handles this case")
-    team, why_region = region_now(org, team, at)
+    why_region = ""
+    if team.follow_the_sun:
+        region = next_region(org, team, "", at)
+        if region is not None:
+            team, why_region = region
     decision = choose_person(org, team, need, load, at)
-    why = "; ".join(w for w in (why_team, why_region, decision.why) if w)
+    why = "; ".join(w for w in (why_region, decision.why) if w)
     return Decision(decision.team, decision.person, why, decision.passed)

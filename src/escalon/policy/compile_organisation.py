@@ -7,7 +7,7 @@ UTC instants, a whole-day `to` ending at the next local midnight.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from escalon.core.calendar_hours import parse_hours
@@ -16,15 +16,12 @@ from escalon.core.org import RoleHolder
 from escalon.core.organisation import Absence, Contact, Customer, Person, Team
 from escalon.core.schedules import Layer, Override, Schedule
 from escalon.policy.document import PolicyDocument
-from escalon.policy.organisation_schema import PeriodSpec, parse_moment
+from escalon.policy.organisation_schema import PeriodSpec, as_datetime, parse_moment
 
 
 def instant(text: str, zone: ZoneInfo, *, end: bool = False) -> datetime:
     """A local moment as UTC; a date is its midnight, or the next one when it ends a period."""
-    moment = parse_moment(text)
-    if not isinstance(moment, datetime):
-        moment = datetime.combine(moment + timedelta(days=1 if end else 0), time())
-    return moment.replace(tzinfo=zone).astimezone(UTC)
+    return as_datetime(parse_moment(text), inclusive=end).replace(tzinfo=zone).astimezone(UTC)
 
 
 def _period(spec: PeriodSpec, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -106,7 +103,7 @@ def schedules(doc: PolicyDocument) -> dict[str, Schedule]:
             Layer(
                 layer.name,
                 tuple(layer.members),
-                _local(layer.start),
+                as_datetime(parse_moment(layer.start)),
                 parse_duration(layer.length),
                 parse_hours(layer.restrict) if layer.restrict else None,
             )
@@ -115,9 +112,3 @@ def schedules(doc: PolicyDocument) -> dict[str, Schedule]:
         overrides = tuple(Override(o.person, *_period(o, zone)) for o in s.overrides)
         built[key] = Schedule(key, s.name, s.timezone, layers, overrides)
     return built
-
-
-def _local(text: str) -> datetime:
-    """A layer's first hand-off as naive local wall time (a date: its midnight)."""
-    moment = parse_moment(text)
-    return moment if isinstance(moment, datetime) else datetime.combine(moment, time())

@@ -77,13 +77,14 @@ class PeriodSpec(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> PeriodSpec:
         start, end = parse_moment(self.start), parse_moment(self.end)
-        if _as_datetime(end, inclusive=True) <= _as_datetime(start, inclusive=False):
+        if as_datetime(end, inclusive=True) <= as_datetime(start):
             raise fail(f"'to' ({self.end}) must be after 'from' ({self.start})")
         return self
 
 
-def _as_datetime(moment: date | datetime, *, inclusive: bool) -> datetime:
-    """A date as a bound: its midnight, or the next midnight when it ends a period."""
+def as_datetime(moment: date | datetime, *, inclusive: bool = False) -> datetime:
+    """A moment as a naive local time; a date is its midnight, or the next midnight when
+    it ends a period (`inclusive`: `to: 2026-12-24` includes the 24th)."""
     if isinstance(moment, datetime):
         return moment
     return datetime.combine(moment, time()) + (timedelta(days=1) if inclusive else timedelta(0))

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from escalon.core import follow_the_sun as sun
+from escalon.core.case import DONE
 from escalon.core.paths import Recipient
 from escalon.core.routing import Need, choose_person
 from escalon.core.sla import ClockState
@@ -32,7 +33,7 @@ def schedule(edit: Edit) -> None:
     batch.drop_timers(edit.session, edit.row.id, TIMER)
     org = edit.policy.org()
     region = org.teams.get(edit.row.team or "")
-    if region is None or edit.row.status in ("resolved", "closed"):
+    if region is None or edit.row.status in DONE:
         return
     if sun.group_of(org, region.key) is None:
         return
