@@ -96,6 +96,7 @@ def _case_template(now: datetime, version_id: int) -> dict[str, Any]:
         "project": None,
         "links": [],
         "contacts": [],
+        "watchers": [],
         "policy_version_id": version_id,
         "sla_policy": "vip",
         "breached": False,

@@ -170,10 +170,11 @@ def test_comments_status_and_timeline(api: Api) -> None:
     api.client.post(f"/api/v1/cases/{ref}/status", json={"status": "resolved"}, headers=api.agent)
     timeline = api.client.get(f"/api/v1/cases/{ref}/timeline", headers=api.agent).json()
     types = [e["type"] for e in timeline]
-    # the P1 case also tells management at once (a trigger of the example policy)
-    expected = ["case_created", "trigger_notified", "first_notice_sent", "comment"]
-    assert types == [*expected, "status_changed"]
-    assert timeline[3]["actor"] == "agent-1"
+    # the P1 case of a VIP customer gets its account manager as a watcher and tells
+    # management at once (triggers of the example policy)
+    expected = ["case_created", "watcher_added", "trigger_notified", "first_notice_sent"]
+    assert types == [*expected, "comment", "status_changed"]
+    assert timeline[4]["actor"] == "agent-1"
 
 
 def test_list_filters_by_status_priority_customer_and_breach(api: Api) -> None:
@@ -216,3 +217,19 @@ def test_clock_advance_fires_breaches_and_audit_verifies(api: Api) -> None:
 def test_openapi_document_is_served(api: Api) -> None:
     doc = api.client.get("/openapi.json").json()
     assert "/api/v1/cases" in doc["paths"]
+
+
+def test_watchers_are_added_and_removed_and_a_vip_case_starts_with_its_account_manager(
+    api: Api,
+) -> None:
+    case = create(api)  # Duna Bank, a VIP
+    assert case["watchers"] == ["hajnalka"]
+    url = f"/api/v1/cases/{case['ref']}/watchers"
+    added = api.client.post(url, json={"person": "lilla"}, headers=api.agent)
+    assert added.status_code == 200 and added.json()["watchers"] == ["hajnalka", "lilla"]
+    removed = api.client.delete(f"{url}/hajnalka", headers=api.agent)
+    assert removed.json()["watchers"] == ["lilla"]
+    unknown = api.client.post(url, json={"person": "nobody"}, headers=api.agent)
+    assert unknown.status_code == 422 and unknown.json()["field"] == "person"
+    again = api.client.delete(f"{url}/hajnalka", headers=api.agent)
+    assert again.status_code == 422 and "does not watch" in again.json()["message"]

@@ -203,6 +203,18 @@ CASES = [
         "triggers[0].level: 'level' is only for 'action: escalate'",
     ),
     Case(
+        "a team as a watcher",
+        "triggers:\n  - name: t\n    events: created\n    action: watch\n"
+        "    targets:\n      - {team: support}  # <-\n",
+        "triggers[0].targets[0].team: a team cannot watch a case: name a person, a schedule or "
+        "a role",
+    ),
+    Case(
+        "a watch trigger without targets",
+        "triggers:\n  - name: t  # <-\n    events: created\n    action: watch\n",
+        "triggers[0]: 'action: watch' needs at least one target (person, schedule or role)",
+    ),
+    Case(
         "skip on the last level",
         "escalation_paths:\n  - name: p\n    levels:\n"
         "      - {name: a, targets: [{team: support}], when_unavailable: skip}\n"

@@ -24,7 +24,7 @@ CASES = [
     (
         "triggers:\n  - {name: t, events: created, action: notify, targets: [{role: duty}]}\n",
         "triggers[0].targets[0].role: unknown role 'duty' (known: assignee, assignee_manager, "
-        "team_manager)",
+        "team_manager, account_manager)",
     ),
     (
         "roles:\n  lead: {schedule: nights}\n",

@@ -67,10 +67,12 @@ def test_a_p1_first_notice_reaches_management_and_the_customer_in_the_first_minu
         rows = list(
             session.scalars(select(Notification).where(Notification.template == "p1_first_notice"))
         )
-    # the team manager (Csilla) is also in IT management: she hears once, through the team
+    # the team manager (Csilla) is also in IT management: she hears once, through the team;
+    # Hajnalka watches Duna Bank's cases as its account manager
     assert {(r.recipient_kind, r.recipient) for r in rows} == {
         ("team", "it-management"),
         ("customer", "duna-bank"),
+        ("person", "hajnalka"),
     }
     assert {r.next_attempt_at for r in rows} == {app.clock.now()}  # not held back
     got = _deliver(app, smtp)
@@ -79,7 +81,7 @@ def test_a_p1_first_notice_reaches_management_and_the_customer_in_the_first_minu
     russian = " ".join(got["o.petrov@dunabank.example"])
     assert ref in russian and any("а" <= ch <= "я" for ch in russian.lower())
     (first,) = events(app, ref, "first_notice_sent")
-    assert len(first.data["recipients"]) == 2
+    assert len(first.data["recipients"]) == 3
 
 
 def test_an_update_reaches_every_audience_and_restarts_the_update_clock(
@@ -95,7 +97,7 @@ def test_an_update_reaches_every_audience_and_restarts_the_update_clock(
         next_steps="Fix the primary link with the carrier",
     )
     sent = stakeholder_updates.post_update(app, ref, update, "anna")
-    assert {r["key"] for r in sent.recipients} == {"it-management", "duna-bank"}
+    assert {r["key"] for r in sent.recipients} == {"it-management", "duna-bank", "hajnalka"}
     assert sent.next_update_at == (app.clock.now() + timedelta(hours=1)).isoformat()
     after = _clock(app, ref, "update_interval")
     assert before.due_at is not None and after.due_at is not None

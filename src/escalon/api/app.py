@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from escalon import __version__
-from escalon.api import cases, errors, escalations, notifications, oncall, system
+from escalon.api import cases, directory, errors, escalations, notifications, oncall, system
 from escalon.services.context import App
 
 ERROR_RESPONSES: dict[int | str, dict[str, str]] = {
@@ -31,5 +31,6 @@ def create_app(app: App) -> FastAPI:
     api.include_router(escalations.router)
     api.include_router(notifications.router)
     api.include_router(oncall.router)
+    api.include_router(directory.router)
     api.include_router(system.router)
     return api

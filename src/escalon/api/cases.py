@@ -18,8 +18,9 @@ from escalon.schemas.cases import (
     EventRead,
     PriorityOverride,
     StatusChange,
+    WatcherAdd,
 )
-from escalon.services import cases
+from escalon.services import cases, watchers
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -62,3 +63,14 @@ def override_priority(ref: str, body: PriorityOverride, app: AppDep, user: Curre
 @router.get("/{ref}/timeline")
 def timeline(ref: str, app: AppDep, user: CurrentUser) -> list[EventRead]:
     return cases.timeline(app, ref)
+
+
+@router.post("/{ref}/watchers")
+def watch(ref: str, body: WatcherAdd, app: AppDep, user: CurrentUser) -> CaseRead:
+    """Add a watcher: told of every escalation and stakeholder update; owns nothing."""
+    return watchers.watch(app, ref, body.person, user.name)
+
+
+@router.delete("/{ref}/watchers/{person}")
+def unwatch(ref: str, person: str, app: AppDep, user: CurrentUser) -> CaseRead:
+    return watchers.unwatch(app, ref, person, user.name)

@@ -17,9 +17,10 @@ from escalon.schemas.cases import (
     CommentCreate,
     PriorityOverride,
     StatusChange,
+    WatcherAdd,
 )
 from escalon.schemas.communication import StakeholderUpdate
-from escalon.services import cases, stakeholder_updates
+from escalon.services import cases, stakeholder_updates, watchers
 
 app = typer.Typer(help="Record and follow cases.", no_args_is_help=True)
 
@@ -220,6 +221,25 @@ def override(
     """Override the derived priority, with a written reason."""
     data = PriorityOverride.model_validate({"priority": priority, "reason": reason})
     show(cases.override_priority(open_app(), ref, data, _actor(actor)), as_json)
+
+
+@app.command("watch")
+@handle_errors
+def watch(
+    ref: str,
+    person: str,
+    stop: Annotated[bool, typer.Option("--stop", help="Stop watching instead.")] = False,
+    actor: ActorOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make PERSON a watcher of the case: told of every escalation and update, owning nothing."""
+    data = WatcherAdd.model_validate({"person": person})
+    use = watchers.unwatch if stop else watchers.watch
+    case = use(open_app(), ref, data.person, _actor(actor))
+    if not as_json:
+        typer.echo(f"{case.ref} watchers: {', '.join(case.watchers) or 'nobody'}")
+        return
+    emit_json(case)
 
 
 @app.command("inform")

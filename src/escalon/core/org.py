@@ -10,7 +10,8 @@ someone over.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -56,6 +57,23 @@ class Org:
     def teams_of(self, person: str) -> tuple[str, ...]:
         return self._teams_of.get(person, ())
 
+    @cached_property
+    def _schedules_of(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, dict[str, None]] = {}
+        for schedule in self.schedules.values():
+            people = [m for layer in schedule.layers for m in layer.members]
+            for person in [*people, *(o.person for o in schedule.overrides)]:
+                found.setdefault(person, {})[schedule.key] = None
+        return {person: tuple(keys) for person, keys in found.items()}
+
+    def schedules_of(self, person: str) -> tuple[str, ...]:
+        """Every schedule that can put `person` on call: a layer or an override names them."""
+        return self._schedules_of.get(person, ())
+
+    @cached_property
+    def _answers(self) -> dict[tuple[str, datetime], str | None]:
+        return {}
+
     def team_calendar(self, person: str) -> str | None:
         """A person works their own hours, else those of the first team that lists them."""
         own = self.people[person].calendar if person in self.people else None
@@ -75,13 +93,32 @@ class Org:
         return at if cal is None else cal.next_open(at)
 
     def on_call(self, schedule: str | None, at: datetime) -> str | None:
-        """Who is on call on `schedule` at `at`, if anyone."""
-        found = self.schedules.get(schedule or "")
-        shift = found.on_call(at) if found else None
-        return shift.person if shift else None
+        """Who is on call on `schedule` at `at`, if anyone.
 
-    def availability(self, person: str, at: datetime) -> Availability:
-        """Whether `person` can take work at `at`, and the reason in words."""
+        Remembered for the last few thousand questions: one routing decision asks about the
+        same schedule and instant once per candidate, and the policy never changes.
+        """
+        found = self.schedules.get(schedule or "")
+        if found is None:
+            return None
+        key, answers = (found.key, at), self._answers
+        with suppress(KeyError):  # one lookup: safe beside another thread's clear()
+            return answers[key]
+        if len(answers) >= 4096:
+            answers.clear()
+        shift = found.on_call(at)
+        person = answers[key] = shift.person if shift else None
+        return person
+
+    def availability(
+        self, person: str, at: datetime, schedules: Sequence[str] | None = None
+    ) -> Availability:
+        """Whether `person` can take work at `at`, and the reason in words.
+
+        Being on call counts on `schedules`, by default every schedule that names them; a
+        team routing its own work passes its own schedule, because a person on call for
+        another team holds that team's pager, not this team's queue.
+        """
         who = self.people.get(person)
         if who is None:
             return Availability(False, f"{person} is not in the organisation")
@@ -89,9 +126,8 @@ class Org:
         if absence is not None:
             note = f" ({absence.note})" if absence.note else ""
             return Availability(False, f"out of office until {absence.end.isoformat()}{note}")
-        for team in self.teams_of(person):
-            schedule = self.teams[team].schedule
-            if schedule and self.on_call(schedule, at) == person:
+        for schedule in self.schedules_of(person) if schedules is None else schedules:
+            if self.on_call(schedule, at) == person:
                 return Availability(True, f"on call ({schedule})")
         calendar = self.team_calendar(person)
         if self.is_open(calendar, at):

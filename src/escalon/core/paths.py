@@ -27,6 +27,7 @@ class Role(StrEnum):
     ASSIGNEE = "assignee"
     ASSIGNEE_MANAGER = "assignee_manager"
     TEAM_MANAGER = "team_manager"
+    ACCOUNT_MANAGER = "account_manager"  # of the case's customer
 
 
 class Unavailable(StrEnum):
@@ -174,6 +175,9 @@ def _person_for(
         return ref.person, ""
     if ref.role is Role.ASSIGNEE:
         return facts.get("assignee"), ""
+    if ref.role is Role.ACCOUNT_MANAGER:
+        customer = org.customers.get(facts.get("customer") or "")
+        return (customer.account_manager if customer else None), ""
     start: str | None = None
     steps = ref.up
     if ref.role is Role.ASSIGNEE_MANAGER:

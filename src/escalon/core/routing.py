@@ -57,8 +57,10 @@ def choose_person(
     passed: list[Passed] = []
     available = []
     on_call = org.on_call(team.schedule, at)
+    own = (team.schedule,) if team.schedule else ()
+    states = {}
     for key in dict.fromkeys([*team.members, *([on_call] if on_call else [])]):
-        state = org.availability(key, at)
+        state = states[key] = org.availability(key, at, own)
         if state.available:
             available.append(key)
         else:
@@ -93,7 +95,7 @@ def choose_person(
         for k in available
         if k != chosen
     ]
-    reasons.append(f"{org.availability(chosen, at).why}, {loads[chosen]} open cases")
+    reasons.append(f"{states[chosen].why}, {loads[chosen]} open cases")
     return Decision(team.key, chosen, "; ".join(reasons), tuple(passed))
 
 

@@ -28,6 +28,7 @@ class On(StrEnum):
 class Do(StrEnum):
     ESCALATE = "escalate"
     NOTIFY = "notify"
+    WATCH = "watch"  # the targets become the case's watchers (a VIP's account manager)
 
 
 IMMEDIATE = frozenset({On.CREATED, On.CHANGED})

@@ -70,7 +70,9 @@ PathAudience = Annotated[
     str, PlainValidator(one_of(("any", "external", "internal"), "path audience"))
 ]
 WhenUnavailable = Annotated[str, PlainValidator(one_of(("skip", "wait"), "rule"))]
-TriggerAction = Annotated[str, PlainValidator(one_of(("escalate", "notify"), "trigger action"))]
+TriggerAction = Annotated[
+    str, PlainValidator(one_of(("escalate", "notify", "watch"), "trigger action"))
+]
 StepsUp = Annotated[int, PlainValidator(_steps_up)]
 Count = Annotated[int, PlainValidator(_count)]
 LevelNumber = Annotated[int, PlainValidator(_level_number)]

@@ -163,15 +163,28 @@ def _trigger(
     if trigger.get("metric") is not None and events is not None and not events & SLA_EVENTS:
         message = "'metric' narrows SLA events; this trigger has none"
         yield Problem((*where, "metric"), message)
-    if trigger.get("action") != "notify":
+    action = trigger.get("action")
+    if action not in ("notify", "watch"):
         return  # the default action is escalate, which may fall back to the path's levels
-    message = "'action: notify' needs at least one target (team, person or role)"
+    kinds = "team, person or role"
+    if action == "watch":
+        yield from _watch_targets((*where, "targets"), trigger.get("targets"))
+        kinds = "person, schedule or role"
+    message = f"'action: {action}' needs at least one target ({kinds})"
     if "targets" not in trigger:
         yield Problem(where, message)
     elif trigger["targets"] == []:
         yield Problem((*where, "targets"), message)
     if trigger.get("level") is not None:
         yield Problem((*where, "level"), "'level' is only for 'action: escalate'")
+
+
+def _watch_targets(where: tuple[Segment, ...], targets: Any) -> Iterator[Problem]:
+    """A watcher is a person: a team cannot watch, it has no one to hold the watch."""
+    for i, target in enumerate(targets if isinstance(targets, list) else []):
+        if isinstance(target, Mapping) and "team" in target:
+            message = "a team cannot watch a case: name a person, a schedule or a role"
+            yield Problem((*where, i, "team"), message)
 
 
 def _events(raw: Any) -> frozenset[str] | None:

@@ -126,6 +126,10 @@ class StatusChange(Strict):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+class WatcherAdd(Strict):
+    person: Key
+
+
 class CommentCreate(Strict):
     kind: CommentKind = Field(
         default="reply",
@@ -182,6 +186,7 @@ class CaseRead(BaseModel):
     project: ProjectImpact | None
     links: list[Link]
     contacts: list[Contact]
+    watchers: list[str]  # people told of every escalation and stakeholder update
     policy_version: int | None
     sla_policy: str | None
     breached: bool

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class OnCallRead(BaseModel):
@@ -15,3 +15,26 @@ class OnCallRead(BaseModel):
     source: str | None  # "override" or "layer <name>"
     since: datetime | None  # None: the answer has held for ever
     until: datetime | None
+
+
+class OverrideCreate(BaseModel):
+    """Cover on a schedule; instants without an offset are read in the schedule's zone."""
+
+    model_config = ConfigDict(extra="forbid")
+    person: str = Field(min_length=1, max_length=200)
+    start: datetime
+    end: datetime
+    note: str = Field(default="", max_length=2000)
+
+
+class OverrideRead(BaseModel):
+    id: int
+    schedule: str
+    person: str
+    start: datetime
+    end: datetime
+    note: str
+    created_by: str
+    created_at: datetime
+    cancelled_by: str | None
+    cancelled_at: datetime | None

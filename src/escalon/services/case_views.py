@@ -70,6 +70,7 @@ def read_case(session: Session, row: Case, clocks: Sequence[Clock] | None = None
         project=ProjectImpact.model_validate(row.project) if row.project else None,
         links=row.links,
         contacts=row.contacts,
+        watchers=row.watchers,
         policy_version=row.policy_version_id,
         sla_policy=row.sla_policy,
         breached=row.breached,

@@ -94,7 +94,7 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
     now = app.clock.now()
     with app.transaction() as session:
         version_id = current_version_id(session)
-        policy = app.policies.get(session, version_id)
+        policy = app.policies.in_force(session, version_id, now)
         values = data.model_dump(mode="python")
         _check_references(policy, values)
         customer = policy.customers.get(data.customer or "")
@@ -116,6 +116,7 @@ def create_case(app: App, data: CaseCreate, actor: str) -> CaseRead:
             priority_explanation=[],
             priority_override=None,
             breached=False,
+            watchers=[],
         )
         _apply_fields(row, values)
         _reprioritise(row, policy)
@@ -156,6 +157,10 @@ def update_case(app: App, ref: str, data: CaseUpdate, actor: str) -> CaseRead:
         if "project" in values and row.kind != "project":
             raise InvalidValue("project impact is only for cases of kind 'project'", "project")
         _check_references(edit.policy, values)
+        if "customer" in values and "customer_tier" not in values:
+            # the tier comes with the customer: a case moved to a VIP is a VIP's case
+            customer = edit.policy.customers.get(values["customer"] or "")
+            values["customer_tier"] = customer.tier if customer else None
         before = case_fields(row) | {"title": row.title}
         facts_before = edit.facts()
         _apply_fields(row, values)

@@ -11,7 +11,7 @@ from typing import Any
 
 from escalon.core.communication import Plan
 from escalon.core.paths import Recipient
-from escalon.services import escalating
+from escalon.services import escalating, watchers
 from escalon.services.editing import Edit
 
 
@@ -23,7 +23,7 @@ def audiences(edit: Edit, plan: Plan) -> tuple[Recipient, ...]:
     known = edit.policy.customers.get(customer or "")
     if plan.customer and known is not None and known.contacts:
         found.append(Recipient("customer", known.key, known.name, "customer"))
-    return tuple(dict.fromkeys(found))
+    return watchers.joined(dict.fromkeys(found), edit)
 
 
 def _without_members_of_listed_teams(

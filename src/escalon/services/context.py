@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,9 +15,13 @@ from escalon.clock import Clock, clock_for
 from escalon.config import Settings
 from escalon.core.errors import NotFound
 from escalon.core.policy import Policy
+from escalon.core.schedules import Override
 from escalon.policy.compile import compile_policy
+from escalon.store import overrides
 from escalon.store.engine import is_postgres, make_engine, make_read_sessions, make_sessions
 from escalon.store.models import PolicyVersion
+
+Live = tuple[tuple[str, Override], ...]
 
 
 class PolicyCache:
@@ -24,7 +29,40 @@ class PolicyCache:
 
     def __init__(self) -> None:
         self._compiled: dict[int | None, Policy] = {}
+        self._covered: dict[tuple[int | None, Live], Policy] = {}
         self._lock = threading.Lock()
+
+    def in_force(self, session: Session, version_id: int | None, since: datetime) -> Policy:
+        """The version with the schedule overrides taken through the API that are live at
+        `since` added on top of its own: cover is operational, not a new policy version.
+
+        The same version with the same overrides gives the same object, so the indexes its
+        organisation builds are reused across transactions.
+        """
+        policy = self.get(session, version_id)
+        if not policy.schedules:
+            return policy
+        live = tuple(o for o in overrides.live(session, since) if o[0] in policy.schedules)
+        if not live:
+            return policy
+        key = (version_id, live)
+        with self._lock:
+            cached = self._covered.get(key)
+        if cached is not None:
+            return cached
+        extra: dict[str, list[Override]] = {}
+        for schedule, override in live:
+            extra.setdefault(schedule, []).append(override)
+        schedules = {
+            k: replace(s, overrides=(*s.overrides, *extra[k])) if k in extra else s
+            for k, s in policy.schedules.items()
+        }
+        covered = replace(policy, schedules=schedules)
+        with self._lock:
+            if len(self._covered) > 64:
+                self._covered.clear()
+            self._covered[key] = covered
+        return covered
 
     def get(self, session: Session, version_id: int | None) -> Policy:
         with self._lock:

@@ -79,7 +79,7 @@ def editing(app: App, ref: str, actor: str) -> Iterator[Edit]:
     now = app.clock.now()
     with app.transaction() as session:
         row = locked(session, ref)
-        yield Edit(app, session, row, app.policies.get(session, row.policy_version_id), now, actor)
+        yield edit_of(app, session, row, now, actor)
         row.updated_at = now
 
 
@@ -97,4 +97,5 @@ def case_ref_of(app: App, model: type[EscalationRow] | type[Handover], row_id: i
 
 def edit_of(app: App, session: Session, row: Case, now: datetime, actor: str) -> Edit:
     """An `Edit` on a row the caller already holds (created, or locked by the worker)."""
-    return Edit(app, session, row, app.policies.get(session, row.policy_version_id), now, actor)
+    policy = app.policies.in_force(session, row.policy_version_id, now)
+    return Edit(app, session, row, policy, now, actor)

@@ -23,7 +23,9 @@ from escalon.core.delivery import held_until
 from escalon.core.errors import InvalidTransition, InvalidValue, NotFound
 from escalon.core.escalation import Handoff, Reason, State, Type
 from escalon.core.paths import Level, Path, Recipient, Role, Step, StepKind, TargetRef
+from escalon.core.routing import Need, route
 from escalon.core.sla import Clock
+from escalon.services import routing, watchers
 from escalon.services.context import App
 from escalon.services.editing import SYSTEM, Edit
 from escalon.store import appends, batch, ids, outbox
@@ -125,7 +127,8 @@ def raise_escalation(
                 "or add a functional route",
                 "team",
             )
-        targets = (TargetRef(team=team),)
+        team, person = _route_functional(edit, team)
+        targets = (TargetRef(person=person),) if person else (TargetRef(team=team),)
     # Named targets (a route, a trigger's alert) are reached directly and do not climb the
     # path; a trigger that names a level, and any escalation without targets, follow it.
     path = None
@@ -192,7 +195,7 @@ def raise_escalation(
         actor=initiator,
     )
     if type is Type.FUNCTIONAL and team is not None:
-        _propose_handover(edit, row, initiator, team)
+        _propose_handover(edit, row, initiator, team, targets[0].person)
     if core.state is State.REQUESTED:
         _reach(edit, row, path, to, channels)
     elif core.state is State.REASON_REQUESTED:
@@ -205,7 +208,20 @@ def raise_escalation(
     return row
 
 
-def _propose_handover(edit: Edit, row: EscalationRow, initiator: str, team: str) -> None:
+def _route_functional(edit: Edit, team: str) -> tuple[str, str | None]:
+    """A team that routes its own work (follow-the-sun, auto-assign) gets the escalation
+    at the member routing chooses, in the region working now; any other team as a team."""
+    if not routing.routes_itself(edit.policy, team):
+        return team, None
+    need = Need(edit.row.category, edit.row.language)
+    decision = route(edit.policy.org(), team, need, routing.load_of(edit.session), edit.now)
+    edit.note("routed", decision.as_dict() | {"for": "functional escalation"}, actor=SYSTEM)
+    return decision.team or team, decision.person
+
+
+def _propose_handover(
+    edit: Edit, row: EscalationRow, initiator: str, team: str, person: str | None
+) -> None:
     """A functional escalation proposes a handover; only the owner may offer one.
 
     Raised by the owner (or on an unowned case), the offer to the routed team is made at
@@ -225,6 +241,7 @@ def _propose_handover(edit: Edit, row: EscalationRow, initiator: str, team: str)
         escalation_id=row.id,
         from_person=case.assignee,
         from_team=case.team,
+        to_person=person,
         to_team=team,
         note=row.handoff.get("summary", ""),
         state="offered",
@@ -249,7 +266,7 @@ def _reach(
     notify(
         edit,
         template,
-        to,
+        watchers.joined(to, edit),
         channels or (lvl.channels if lvl else ("email",)),
         row,
         {"escalation": row.id, "level": row.level, "level_name": lvl.name if lvl else None},
@@ -266,6 +283,8 @@ def refs(row: EscalationRow) -> tuple[TargetRef, ...]:
             t.get("person"),
             Role(t["role"]) if t.get("role") else None,
             int(t.get("up") or 1),
+            t.get("schedule"),
+            t.get("named"),
         )
         for t in row.targets
     )

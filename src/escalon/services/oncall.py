@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from escalon.core.errors import InvalidValue, NotFound
+from escalon.core.errors import InvalidValue
 from escalon.schemas.oncall import OnCallRead
 from escalon.services.context import App
+from escalon.services.lookups import instant_in, named
 from escalon.services.policies import current_version_id
 
 
 def who(app: App, schedule: str, at: datetime | None = None) -> OnCallRead:
-    """Who is on call on `schedule` at `at` (now by default); an instant without an offset
-    is read in the schedule's own zone, as its rotations are written."""
+    """Who is on call on `schedule` at `at` (now by default), overrides taken through the
+    API included; an instant without an offset is read in the schedule's own zone, as its
+    rotations are written."""
     with app.reading() as session:
-        policy = app.policies.get(session, current_version_id(session))
-    found = policy.schedules.get(schedule)
-    if found is None:
-        known = ", ".join(sorted(policy.schedules)) or "none are defined"
-        raise NotFound(f"schedule {schedule!r} does not exist (known: {known})", "schedule")
-    instant = at or app.clock.now()
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=ZoneInfo(found.timezone))
+        version = current_version_id(session)
+        zone = named(app.policies.get(session, version).schedules, schedule, "schedule").timezone
+        instant = instant_in(at or app.clock.now(), zone, "at")
+        policy = app.policies.in_force(session, version, instant)
     try:
-        shift = found.on_call(instant)
+        shift = policy.schedules[schedule].on_call(instant)
     except ValueError as exc:
         raise InvalidValue(str(exc), "at") from None
     person = policy.people.get(shift.person) if shift else None

@@ -10,7 +10,7 @@ from escalon.core import triggers as trigger_rules
 from escalon.core.escalation import Handoff, Reason
 from escalon.core.sla import Clock
 from escalon.core.triggers import Do, On, Trigger
-from escalon.services import escalating
+from escalon.services import escalating, watchers
 from escalon.services.editing import SYSTEM, Edit
 from escalon.store import clocks as clock_rows
 
@@ -44,12 +44,19 @@ def catch_up(edit: Edit) -> list[Clock]:
 
 def on_case(edit: Edit, before: Mapping[str, Any] | None) -> None:
     """Immediate rules for a case just created (`before` None) or changed."""
-    for trigger, on in trigger_rules.on_case(edit.policy.triggers, before, edit.facts()):
+    fired = trigger_rules.on_case(edit.policy.triggers, before, edit.facts())
+    # Watchers first, so an escalation the same change raises already reaches them.
+    for trigger, on in sorted(fired, key=lambda f: f[0].action is not Do.WATCH):
         act(edit, trigger, on)
 
 
 def act(edit: Edit, trigger: Trigger, on: On, metric: str | None = None) -> None:
     facts = edit.facts()
+    if trigger.action is Do.WATCH:
+        found = escalating.recipients(edit, None, trigger.targets)
+        people = [r.key for r in found if r.kind == "person"]
+        watchers.add(edit, people, f"rule {trigger.name!r}", actor=SYSTEM)
+        return
     if trigger.action is Do.NOTIFY:
         to = escalating.recipients(edit, None, trigger.targets)
         escalating.notify(

@@ -78,6 +78,7 @@ class Case(Base):
     project: Mapped[dict[str, Any] | None]
     links: Mapped[list[Any]]
     contacts: Mapped[list[Any]]
+    watchers: Mapped[list[Any]]  # people told of every escalation and update, not owners
     policy_version_id: Mapped[int | None] = mapped_column(ForeignKey("policy_versions.id"))
     sla_policy: Mapped[str | None] = mapped_column(String(100))
     breached: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -261,3 +262,22 @@ class DeliveryAttempt(Base):
     address: Mapped[str] = mapped_column(String(300))
     ok: Mapped[bool] = mapped_column(Boolean)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ScheduleOverride(Base):
+    """Cover taken on a schedule through the API ("I'll take Tuesday night"), on top of the
+    overrides the YAML declares. Cancelled rows stay, so the history of who covered whom
+    is kept; only live rows (not cancelled, not yet ended) are read when deciding."""
+
+    __tablename__ = "schedule_overrides"
+    __table_args__ = (Index("ix_schedule_overrides_live", "cancelled_at", "end_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    schedule: Mapped[str] = mapped_column(String(100), index=True)
+    person: Mapped[str] = mapped_column(String(200))
+    start_at: Mapped[datetime]
+    end_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    cancelled_by: Mapped[str | None] = mapped_column(String(200))
+    cancelled_at: Mapped[datetime | None]
