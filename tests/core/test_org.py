@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from escalon.core.calendar import BusinessCalendar
 from escalon.core.org import Org, RoleHolder, present_manager
 from escalon.core.organisation import Absence, Person, Team
 from escalon.core.paths import Level, Role, TargetRef, resolve_targets
-from escalon.core.schedules import Layer, Schedule
+from escalon.core.routing import Need, route
+from escalon.core.schedules import Layer, Override, Schedule
 
 OFFICE = BusinessCalendar.from_config(
     {"timezone": "Europe/Budapest", "hours": {"mon-fri": ["09:00-17:00"]}}
@@ -72,3 +74,23 @@ def test_the_manager_role_says_whom_it_skipped() -> None:
     up = Level("l", (TargetRef(role=Role.ASSIGNEE_MANAGER),))
     (found,) = resolve_targets(up, {"assignee": "agent"}, ORG, MONDAY_10)
     assert found.key == "director" and "skipped lead: out of office" in found.via
+
+
+def test_cover_by_someone_outside_the_team_counts_as_on_call() -> None:
+    covered = replace(
+        NIGHTS,
+        overrides=(Override("ceo", EVENING - timedelta(hours=1), EVENING + timedelta(hours=1)),),
+    )
+    org = replace(ORG, schedules={"nights": covered})
+    assert org.availability("ceo", EVENING).why == "on call (nights)"
+    decision = route(org, "ops", Need(), lambda person: 0, EVENING)
+    assert (decision.person, decision.why) == ("ceo", "on call (nights), 0 open cases")
+
+
+def test_on_call_for_another_team_does_not_make_someone_available_for_this_one() -> None:
+    team = {"day": Team("day", "Day desk", calendar="office", members=("night",))}
+    org = replace(ORG, teams={**ORG.teams, **team})
+    assert org.availability("night", EVENING).available  # on call for ops
+    decision = route(org, "day", Need(), lambda person: 0, EVENING)
+    assert decision.person is None
+    assert [(p.key, p.why) for p in decision.passed] == [("night", "off work (office closed)")]
