@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from escalon import __version__
 from escalon.api import cases, directory, errors, escalations, notifications, oncall, system
 from escalon.services.context import App
+from escalon.web import app as web
 
 ERROR_RESPONSES: dict[int | str, dict[str, str]] = {
     400: {"description": "Malformed request: `{code, message, field}`"},
@@ -33,4 +34,5 @@ def create_app(app: App) -> FastAPI:
     api.include_router(oncall.router)
     api.include_router(directory.router)
     api.include_router(system.router)
+    web.install(api)
     return api

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from escalon.api.server import serve as run_server
-from escalon.cli import cases, demo, directory, escalations, notifications, oncall, policy
+from escalon.cli import cases, demo, directory, escalations, notifications, oncall, policy, users
 from escalon.cli.common import emit_json, fail, handle_errors, open_app
 from escalon.config import Settings
 from escalon.core.durations import parse_duration
@@ -41,6 +41,7 @@ app.add_typer(oncall.app, name="oncall")
 directory.register(app)
 app.add_typer(clock, name="clock")
 app.add_typer(token, name="token")
+app.add_typer(users.app, name="user")
 app.add_typer(audit, name="audit")
 app.command("demo")(demo.demo)
 

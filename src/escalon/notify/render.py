@@ -21,9 +21,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from importlib.resources import files
-from io import BytesIO
-from typing import Any, cast
+from typing import Any
 
 from babel import Locale
 from babel.dates import (
@@ -33,18 +31,17 @@ from babel.dates import (
     get_datetime_format,
     get_timezone,
 )
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from jinja2 import (
     ChainableUndefined,
     Environment,
-    PackageLoader,
     Template,
     Undefined,
     pass_context,
 )
 from jinja2.runtime import Context
+
+from escalon import catalogs
 
 LANGUAGES: tuple[str, ...] = ("en", "hu", "cs", "ru", "tr")
 _DOMAIN = "escalon"
@@ -153,34 +150,10 @@ def _environment(code: str) -> Environment:
 
 
 def _build(code: str) -> Environment:
-    env = Environment(
-        loader=PackageLoader("escalon.notify", "templates"),
-        extensions=["jinja2.ext.i18n"],
-        autoescape=False,
-        undefined=_Dash,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.policies["ext.i18n.trimmed"] = True
-    translations = _translations(code)
-    # Added by the i18n extension at run time, so unknown to the type checker.
-    cast(Any, env).install_gettext_translations(translations, newstyle=True)
+    env = catalogs.environment("escalon.notify", _DOMAIN, code, autoescape=False, undefined=_Dash)
+    translations = catalogs.translations("escalon.notify", _DOMAIN, code)
     env.filters.update(_filters(Locale.parse(code), translations))
     return env
-
-
-def _translations(code: str) -> NullTranslations:
-    """The catalog of `code`, read from its .po file; English needs none."""
-    if code == "en":
-        return NullTranslations()
-    po = files("escalon.notify") / "locales" / code / "LC_MESSAGES" / f"{_DOMAIN}.po"
-    with po.open("rb") as source:
-        catalog = read_po(source, locale=code, domain=_DOMAIN)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled, domain=_DOMAIN)
 
 
 def _filters(locale: Locale, translations: NullTranslations) -> dict[str, Callable[..., str]]:

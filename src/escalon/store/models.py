@@ -281,3 +281,33 @@ class ScheduleOverride(Base):
     created_at: Mapped[datetime]
     cancelled_by: Mapped[str | None] = mapped_column(String(200))
     cancelled_at: Mapped[datetime | None]
+
+
+class User(Base):
+    """A person who signs in to the web UI. `name` is their person key where they have one,
+    so what they do is recorded as the organisation knows them."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(16))  # None: the browser's
+    timezone: Mapped[str | None] = mapped_column(String(64))  # None: the person's, else UTC
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its hash, so a
+    copy of the database signs nobody in. Each session has its own CSRF token."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
