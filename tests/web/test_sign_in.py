@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response  # what the TestClient returns
 
 from escalon.api.app import create_app
 from escalon.core.errors import InvalidValue
@@ -29,7 +30,7 @@ def _csrf(html: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, name: str = "anna", password: str = PASSWORD) -> object:
+def sign_in(client: TestClient, name: str = "anna", password: str = PASSWORD) -> Response:
     form = client.get("/login?next=/queue%3Fview%3Dteam")
     return client.post(
         "/login",
@@ -49,22 +50,22 @@ def test_a_page_without_a_session_sends_to_sign_in_and_back(client: TestClient) 
         first.status_code == 303 and first.headers["location"] == "/login?next=/queue%3Fview%3Dteam"
     )
     done = sign_in(client)
-    assert done.status_code == 303 and done.headers["location"] == "/queue?view=team"  # type: ignore[attr-defined]
+    assert done.status_code == 303 and done.headers["location"] == "/queue?view=team"
     page = client.get("/queue?view=team")
     assert page.status_code == 200 and "Anna Kovács" in page.text
 
 
 def test_a_wrong_password_is_refused_next_to_the_field_keeping_the_name(client: TestClient) -> None:
     refused = sign_in(client, password="wrong password")
-    assert refused.status_code == 401  # type: ignore[attr-defined]
-    html = refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == 401
+    html = refused.text
     assert 'value="anna"' in html and "The user name or the password is wrong." in html
     assert 'aria-invalid="true"' in html and PASSWORD not in html and "wrong password" not in html
     assert "escalon_session" not in client.cookies
 
 
 def test_an_unknown_name_gets_the_same_refusal(client: TestClient) -> None:
-    assert sign_in(client, name="mallory").status_code == 401  # type: ignore[attr-defined]
+    assert sign_in(client, name="mallory").status_code == 401
 
 
 def test_a_form_without_the_session_s_csrf_token_is_refused(client: TestClient) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from escalon.core.errors import InvalidValue, Unauthorized
 from escalon.notify.render import LANGUAGES
 from escalon.services.context import App
-from escalon.services.journal import audit
+from escalon.services.journal import added
 from escalon.services.tokens import ROLES
 from escalon.store.models import User, WebSession
 
@@ -89,17 +89,10 @@ def create_user(
             timezone=timezone,
             created_at=now,
         )
-        session.add(row)
-        session.flush()
-        audit(
-            session,
-            at=now,
-            actor=actor,
-            action="user_created",
-            entity="user",
-            entity_id=str(row.id),
+        added(
+            session, row, at=now, actor=actor, action="user_created", entity="user",
             data={"name": name, "role": role},
-        )
+        )  # fmt: skip
 
 
 def sign_in(app: App, name: str, password: str) -> tuple[str, Viewer]:

@@ -69,6 +69,25 @@ def audit(
     appends.queue(session, AuditEntry, values)
 
 
+def added(
+    session: Session,
+    row: Any,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    data: dict[str, Any],
+) -> None:
+    """Add a new non-case row and audit its creation under its id (known after the flush)."""
+    session.add(row)
+    session.flush()
+    audit(
+        session, at=at, actor=actor, action=action, entity=entity, entity_id=str(row.id),
+        data=data,
+    )  # fmt: skip
+
+
 def _link(session: Session, entries: list[dict[str, Any]]) -> None:
     """Link the queued entries to the tail of the chain, in order, just before their insert.
 

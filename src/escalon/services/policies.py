@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from escalon.policy.compile import document_to_json
 from escalon.policy.lint import LintResult, PolicyInvalid, lint_text
 from escalon.services.context import App
-from escalon.services.journal import audit
+from escalon.services.journal import added
 from escalon.store.models import PolicyVersion
 
 
@@ -56,17 +56,10 @@ def apply_policy(app: App, text: str, actor: str, filename: str = "escalon.yaml"
             document=document_to_json(result.document),
             checksum=checksum,
         )
-        session.add(row)
-        session.flush()
-        audit(
-            session,
-            at=now,
-            actor=actor,
-            action="policy_applied",
-            entity="policy",
-            entity_id=str(row.id),
+        added(
+            session, row, at=now, actor=actor, action="policy_applied", entity="policy",
             data={"checksum": checksum, "file": filename},
-        )
+        )  # fmt: skip
         return _info(row)
 
 

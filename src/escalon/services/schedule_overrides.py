@@ -8,21 +8,21 @@ manager's call. Cancelling keeps the row, so the history of who covered whom is 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from escalon.core.errors import InvalidValue, NotFound
 from escalon.schemas.oncall import OverrideCreate, OverrideRead
 from escalon.services.context import App
-from escalon.services.journal import audit
+from escalon.services.journal import added, audit
 from escalon.services.lookups import instant_in, named
 from escalon.services.policies import current_version_id
 from escalon.services.tokens import Principal
 from escalon.store.models import ScheduleOverride
 
 LONGEST = timedelta(days=366)
+ENTITY = "schedule_override"
 
 
 def _may_cover(user: Principal, person: str) -> None:
@@ -55,9 +55,10 @@ def take(app: App, key: str, data: OverrideCreate, user: Principal) -> OverrideR
             created_by=user.name,
             created_at=now,
         )
-        session.add(row)
-        session.flush()
-        _audit(session, row, "override_taken", user.name, now)
+        added(
+            session, row, at=now, actor=user.name, action="override_taken",
+            entity=ENTITY, data=_described(row),
+        )  # fmt: skip
         return read(row)
 
 
@@ -75,7 +76,10 @@ def cancel(app: App, key: str, override_id: int, user: Principal) -> OverrideRea
         if row.cancelled_at is not None:
             raise InvalidValue(f"override {override_id} is already cancelled", "override")
         row.cancelled_at, row.cancelled_by = now, user.name
-        _audit(session, row, "override_cancelled", user.name, now)
+        audit(
+            session, at=now, actor=user.name, action="override_cancelled", entity=ENTITY,
+            entity_id=str(row.id), data=_described(row),
+        )  # fmt: skip
         return read(row)
 
 
@@ -92,21 +96,13 @@ def listed(app: App, key: str, include_past: bool = False) -> list[OverrideRead]
         return [read(r) for r in session.scalars(query.order_by(ScheduleOverride.start_at))]
 
 
-def _audit(session: Session, row: ScheduleOverride, action: str, actor: str, at: datetime) -> None:
-    audit(
-        session,
-        at=at,
-        actor=actor,
-        action=action,
-        entity="schedule_override",
-        entity_id=str(row.id),
-        data={
-            "schedule": row.schedule,
-            "person": row.person,
-            "start": row.start_at.isoformat(),
-            "end": row.end_at.isoformat(),
-        },
-    )
+def _described(row: ScheduleOverride) -> dict[str, str]:
+    return {
+        "schedule": row.schedule,
+        "person": row.person,
+        "start": row.start_at.isoformat(),
+        "end": row.end_at.isoformat(),
+    }
 
 
 def read(row: ScheduleOverride) -> OverrideRead:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from escalon.core.errors import Forbidden, InvalidValue, Unauthorized
 from escalon.services.context import App
-from escalon.services.journal import audit
+from escalon.services.journal import added
 from escalon.store.models import ApiToken
 
 ROLES = ("agent", "manager", "admin")
@@ -40,17 +40,10 @@ def create_token(app: App, name: str, role: str, actor: str = "cli") -> str:
     now = app.clock.now()
     with app.transaction() as session:
         row = ApiToken(name=name.strip(), role=role, token_hash=_hash(token), created_at=now)
-        session.add(row)
-        session.flush()
-        audit(
-            session,
-            at=now,
-            actor=actor,
-            action="token_created",
-            entity="token",
-            entity_id=str(row.id),
+        added(
+            session, row, at=now, actor=actor, action="token_created", entity="token",
             data={"name": row.name, "role": role},
-        )
+        )  # fmt: skip
     return token
 
 

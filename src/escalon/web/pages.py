@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from escalon.api.deps import AppDep
+from escalon.core import case as case_rules
 from escalon.core.errors import Unauthorized
 from escalon.services import accounts, queues
 from escalon.services.accounts import Viewer
@@ -27,7 +28,7 @@ from escalon.web.session import (
 )
 
 router = APIRouter(include_in_schema=False)
-STATUSES = ("new", "open", "waiting_on_customer", "reopened")
+STATUSES = tuple(s for s in case_rules.STATUSES if s not in case_rules.DONE)  # queues: open
 
 
 @router.get("/")
