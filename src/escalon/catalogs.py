@@ -49,4 +49,7 @@ def environment(package: str, domain: str, code: str, **options: Any) -> Environ
         found = NullTranslations()
     # Added by the i18n extension at run time, so unknown to the type checker.
     cast(Any, env).install_gettext_translations(found, newstyle=True)
+    # For texts made at run time (a refusal's message): translated if the catalog knows
+    # them, never %-formatted, since they may quote what a user typed.
+    env.globals["say"] = found.gettext
     return env

@@ -265,8 +265,9 @@ def _msgids() -> set[str | tuple[str, ...]]:
     for path in sorted((PACKAGE / "templates").glob("*.txt.j2")):
         with path.open("rb") as source:
             found |= {m[1] for m in extract(babel_extract, source, options=JINJA_OPTIONS)}
-    with (PACKAGE / "render.py").open("rb") as source:  # the vocabularies marked with N_
-        found |= {m[1] for m in extract("python", source)}
+    for module in (PACKAGE / "render.py", PACKAGE.parent / "vocabulary.py"):  # N_ marks
+        with module.open("rb") as source:
+            found |= {m[1] for m in extract("python", source)}
     return found
 
 

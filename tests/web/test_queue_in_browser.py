@@ -11,15 +11,7 @@ from escalon.services import accounts, cases
 from escalon.services.context import App
 from escalon.services.timers import advance
 from tests.web.conftest import shot
-
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(page: Page, base: str, name: str) -> None:
-    page.goto(f"{base}/queue")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+from tests.web.signing import PASSWORD, sign_in_page
 
 
 def test_an_agent_sees_her_case_counting_down_and_turning_to_warning(
@@ -36,7 +28,7 @@ def test_an_agent_sees_her_case_counting_down_and_turning_to_warning(
         "category": "payments",
     }
     ref = cases.create_case(app, CaseCreate.model_validate(data), "anna").ref
-    _sign_in(page, live_server, "anna")
+    sign_in_page(page, live_server, "anna")
     row = page.get_by_role("row").filter(has_text=ref)
     expect(row).to_contain_text("Card payments fail")
     expect(row.locator("time.countdown")).to_have_class("countdown on-track")
@@ -58,7 +50,7 @@ def test_filters_narrow_the_queue_without_a_page_load(
         data = {"title": f"Invoice {customer}", "customer": customer, "assignee": "anna"}
         data |= {"impact": 3, "urgency": 3}
         cases.create_case(app, CaseCreate.model_validate(data), "anna")
-    _sign_in(page, live_server, "anna")
+    sign_in_page(page, live_server, "anna")
     expect(page.get_by_role("row")).to_have_count(3)  # the header and two cases
     page.get_by_label("Customer", exact=True).select_option("vltava-logistics")
     expect(page.get_by_role("row")).to_have_count(2)

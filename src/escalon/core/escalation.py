@@ -11,7 +11,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from escalon.core.errors import Forbidden, InvalidTransition, InvalidValue, ReasonRequired
+from escalon.core.errors import (
+    DomainError,
+    Forbidden,
+    InvalidTransition,
+    InvalidValue,
+    ReasonRequired,
+)
 
 
 class Type(StrEnum):
@@ -67,6 +73,12 @@ TRANSITIONS: Mapping[tuple[State, Action], State] = {
     (S.PLAN_ACCEPTED, A.PROPOSE_PLAN): S.PLAN_PROPOSED,
 }
 OPEN = frozenset(set(State) - {S.RESOLVED, S.REJECTED, S.CLOSED_NO_REASON})
+SYSTEM_ACTIONS = frozenset({A.REQUEST_APPROVAL, A.CLOSE_NO_REASON})  # never a person's
+
+
+def actions_in(state: State) -> frozenset[Action]:
+    """What a person may do to an escalation in `state`, read from the transition table."""
+    return frozenset(a for (s, a) in TRANSITIONS if s is state and a not in SYSTEM_ACTIONS)
 
 
 def next_state(state: State, action: Action) -> State:
@@ -168,42 +180,71 @@ def check_reason(
     deadline: date | None = None,
     consequence: str | None = None,
 ) -> Reason:
-    """Accept a business reason or say exactly what is missing from it."""
+    """Accept a business reason or say exactly what is missing from it (the first problem)."""
+    problems = reason_problems(category, text, deadline, consequence)
+    if problems:
+        raise problems[0]
+    sentence = (text or "").strip()
+    kind = ReasonCategory(category or "")
+    return Reason(kind, sentence, deadline, (consequence or "").strip() or None)
+
+
+def reason_problems(
+    category: str | None,
+    text: str | None,
+    deadline: date | None = None,
+    consequence: str | None = None,
+) -> list[DomainError]:
+    """Every problem of a business reason, each naming its field, so a form can show them
+    all beside their fields at once instead of one per attempt."""
+    problems: list[DomainError] = []
+    kind: ReasonCategory | None = None
     if not category:
-        raise ReasonRequired("say which kind of reason this is", "reason.category")
-    try:
-        kind = ReasonCategory(category)
-    except ValueError:
-        known = ", ".join(c.value for c in ReasonCategory)
-        raise InvalidValue(
-            f"{category!r} is not a reason category ({known})", "reason.category"
-        ) from None
+        problems.append(ReasonRequired("say which kind of reason this is", "reason.category"))
+    else:
+        try:
+            kind = ReasonCategory(category)
+        except ValueError:
+            known = ", ".join(c.value for c in ReasonCategory)
+            problems.append(
+                InvalidValue(f"{category!r} is not a reason category ({known})", "reason.category")
+            )
     sentence = (text or "").strip()
     normal = _normalise(sentence)
     if not normal:
-        raise ReasonRequired("say where and how the problem hurts the business", "reason.text")
-    if normal in NON_REASONS:
-        raise ReasonRequired(
-            f"{sentence!r} is not a reason: say where and how the problem hurts the business "
-            "(who is affected, what it costs, what is at stake)",
-            "reason.text",
+        problems.append(
+            ReasonRequired("say where and how the problem hurts the business", "reason.text")
         )
-    if len(normal.split()) < MIN_WORDS:
-        raise ReasonRequired(
-            f"{sentence!r} is too short to be a reason: say where and how the problem hurts "
-            f"the business in a sentence of at least {MIN_WORDS} words",
-            "reason.text",
+    elif normal in NON_REASONS:
+        problems.append(
+            ReasonRequired(
+                f"{sentence!r} is not a reason: say where and how the problem hurts the "
+                "business (who is affected, what it costs, what is at stake)",
+                "reason.text",
+            )
+        )
+    elif len(normal.split()) < MIN_WORDS:
+        problems.append(
+            ReasonRequired(
+                f"{sentence!r} is too short to be a reason: say where and how the problem "
+                f"hurts the business in a sentence of at least {MIN_WORDS} words",
+                "reason.text",
+            )
         )
     if kind is ReasonCategory.DEADLINE:
         if deadline is None:
-            raise ReasonRequired(
-                "a deadline reason needs the date of the deadline", "reason.deadline"
+            problems.append(
+                ReasonRequired(
+                    "a deadline reason needs the date of the deadline", "reason.deadline"
+                )
             )
         if not (consequence or "").strip():
-            raise ReasonRequired(
-                "a deadline reason needs what happens if it is missed", "reason.consequence"
+            problems.append(
+                ReasonRequired(
+                    "a deadline reason needs what happens if it is missed", "reason.consequence"
+                )
             )
-    return Reason(kind, sentence, deadline, (consequence or "").strip() or None)
+    return problems
 
 
 HANDOFF_PARTS = ("summary", "steps_taken", "impact", "customer", "time_constraints", "help_needed")

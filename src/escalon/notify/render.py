@@ -42,15 +42,11 @@ from jinja2 import (
 from jinja2.runtime import Context
 
 from escalon import catalogs
+from escalon.vocabulary import ESCALATION_TYPES, METRICS, N_, STATUSES
 
 LANGUAGES: tuple[str, ...] = ("en", "hu", "cs", "ru", "tr")
 _DOMAIN = "escalon"
 _DASH = "—"
-
-
-def N_(message: str) -> str:
-    """Mark a msgid for extraction; it is translated when the text is rendered."""
-    return message
 
 
 #: A short label per template, as the digest lists them.
@@ -69,25 +65,6 @@ _LABELS: Mapping[str, str] = {
     "test": N_("Test message"),
 }
 TEMPLATES: frozenset[str] = frozenset(_LABELS)
-
-_METRICS: Mapping[str, str] = {
-    "first_response": N_("first response"),
-    "update_interval": N_("status update"),
-    "resolution": N_("resolution"),
-}
-_ESCALATION_TYPES: Mapping[str, str] = {
-    "functional": N_("functional"),
-    "hierarchical": N_("hierarchical"),
-    "automatic": N_("automatic"),
-}
-_STATUSES: Mapping[str, str] = {
-    "new": N_("new"),
-    "open": N_("open"),
-    "waiting_on_customer": N_("waiting on customer"),
-    "resolved": N_("resolved"),
-    "closed": N_("closed"),
-    "reopened": N_("reopened"),
-}
 
 
 @dataclass(frozen=True)
@@ -174,9 +151,9 @@ def _filters(locale: Locale, translations: NullTranslations) -> dict[str, Callab
         "when": when,
         "duration": lambda value: _duration(value, locale),
         "label": vocabulary(_LABELS),
-        "metric": vocabulary(_METRICS),
-        "escalation_type": vocabulary(_ESCALATION_TYPES),
-        "status": vocabulary(_STATUSES),
+        "metric": vocabulary(METRICS),
+        "escalation_type": vocabulary(ESCALATION_TYPES),
+        "status": vocabulary(STATUSES),
     }
 
 

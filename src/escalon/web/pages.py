@@ -103,7 +103,7 @@ def queue_page(
     return render(
         request, viewer, template, zone=zone_of(app, viewer), view=view, views=queues.QUEUES,
         rows=rows, now=app.clock.now(), filters=filters, statuses=STATUSES,
-        choices=_choices(app),
+        choices=choices_of(app),
     )  # fmt: skip
 
 
@@ -117,8 +117,12 @@ def zone_of(app: App, viewer: Viewer) -> str:
     return person.timezone if person else "UTC"
 
 
-def _choices(app: App) -> dict[str, list[str]]:
+def choices_of(app: App) -> dict[str, list[str]]:
     with app.reading() as session:
         policy = app.policies.get(session, current_version_id(session))
     categories = sorted({*policy.routes, *(c for t in policy.teams.values() for c in t.expertise)})
-    return {"customers": sorted(policy.customers), "categories": categories}
+    return {
+        "customers": sorted(policy.customers),
+        "categories": categories,
+        "teams": sorted(policy.teams),
+    }

@@ -9,8 +9,9 @@ person they are in the organisation, else UTC. Texts are English msgids translat
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from babel import Locale, negotiate_locale
@@ -22,6 +23,7 @@ from jinja2 import Environment, select_autoescape
 from escalon import catalogs
 from escalon.notify.render import LANGUAGES
 from escalon.services.accounts import Viewer
+from escalon.web.words import WORDS
 
 _environments: dict[str, Environment] = {}
 _lock = threading.Lock()
@@ -49,9 +51,18 @@ def environment(language: str) -> Environment:
 
 
 def _build(language: str) -> Environment:
-    return catalogs.environment(
+    env = catalogs.environment(
         "escalon.web", "web", language, autoescape=select_autoescape(["html"])
     )
+    env.filters["pair"] = lambda value: (value, value)  # an <option> shown as its value
+    say = cast(Callable[[str], str], env.globals["say"])
+
+    def word(kind: str, value: str) -> str:
+        return str(say(WORDS[kind][value])) if value in WORDS.get(kind, {}) else value
+
+    env.globals["word"] = word
+    env.filters["translated"] = lambda pairs: [(value, str(say(text))) for value, text in pairs]
+    return env
 
 
 def render(
@@ -66,9 +77,11 @@ def render(
     zone = ZoneInfo(context.pop("zone", None) or "UTC")
     locale = Locale.parse(language)
 
-    def local(at: datetime | None) -> str:
+    def local(at: datetime | str | None) -> str:
         if at is None:
             return "—"
+        if isinstance(at, str):  # an instant stored in a JSON column
+            at = datetime.fromisoformat(at)
         return format_datetime(at.astimezone(zone), "yyyy-MM-dd HH:mm", locale=locale)
 
     page = environment(language).get_template(template)

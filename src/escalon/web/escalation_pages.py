@@ -1,0 +1,204 @@
+"""The escalate form and the escalation's lifecycle on the case page: acknowledge with a
+handoff rating, supply a reason, approve, reject, propose and decide a plan, record the
+outcome; and the answer to a handover offer.
+
+The escalate form refuses an escalation without a business reason here, where the person
+is present to give one, and shows every missing part at once (the reason's and the
+handoff's) while they type, from the same core rules the service applies.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from escalon.api.deps import AppDep
+from escalon.core import escalation as rules
+from escalon.core.errors import DomainError
+from escalon.schemas.escalations import (
+    Acknowledgement,
+    EscalationCreate,
+    HandoverDecline,
+    PlanDecision,
+    PlanProposal,
+    ReasonIn,
+    Rejection,
+    Resolution,
+)
+from escalon.services import cases, escalations, handovers
+from escalon.services.accounts import Viewer
+from escalon.services.context import App
+from escalon.services.editing import case_ref_of
+from escalon.services.policies import current_version_id
+from escalon.store.models import EscalationRow, Handover
+from escalon.web.case_pages import Failed, act, reason_categories
+from escalon.web.forms import Refusal, nested, parse
+from escalon.web.pages import zone_of
+from escalon.web.rendering import render
+from escalon.web.session import ViewerDep, checked_form
+
+router = APIRouter(include_in_schema=False)
+Id = Path(ge=1, le=2**31 - 1)
+
+
+@router.get("/cases/{ref}/escalate")
+def escalate_page(request: Request, app: AppDep, viewer: ViewerDep, ref: str) -> HTMLResponse:
+    try:
+        case = cases.get_case(app, ref)
+    except DomainError as exc:
+        return render(request, viewer, "refused.html", status=404, message=exc.message)
+    start = {"type": "hierarchical", "handoff.summary": case.title}
+    start["handoff.customer"] = case.customer or ""
+    return _escalate(request, app, viewer, ref, Failed("escalate", {}, start))
+
+
+def _escalate(
+    request: Request, app: App, viewer: Viewer, ref: str, failed: Failed, status: int = 200
+) -> HTMLResponse:
+    with app.reading() as session:
+        teams = sorted(app.policies.get(session, current_version_id(session)).teams)
+    return render(
+        request, viewer, "escalate.html", status=status, zone=zone_of(app, viewer),
+        case=cases.get_case(app, ref), failed=failed, teams=teams,
+        categories=reason_categories(), parts=rules.HANDOFF_PARTS,
+        check=_check(failed.values),
+    )  # fmt: skip
+
+
+def _check(fields: dict[str, str]) -> dict[str, Any]:
+    """What the form still lacks: the reason's problems (by field) and the handoff's gaps."""
+    reason = nested(fields, ZoneInfo("UTC")).get("reason", {})
+    deadline: date | None
+    try:
+        deadline = date.fromisoformat(reason.get("deadline", ""))
+    except ValueError:
+        deadline = None
+    problems = rules.reason_problems(
+        reason.get("category"), reason.get("text"), deadline, reason.get("consequence")
+    )
+    handoff = rules.Handoff(**{p: fields.get(f"handoff.{p}", "") for p in rules.HANDOFF_PARTS})
+    return {"reason": {p.field: p.message for p in problems}, "handoff": handoff.missing()}
+
+
+@router.post("/cases/{ref}/escalate/check")
+async def escalate_check(request: Request, app: AppDep, viewer: ViewerDep, ref: str) -> Response:
+    """The missing parts, while the user types (htmx); the form's own submit decides."""
+    fields = await checked_form(request, viewer)
+    return render(request, viewer, "escalate_check.html", check=_check(fields))
+
+
+@router.post("/cases/{ref}/escalate")
+async def escalate(request: Request, app: AppDep, viewer: ViewerDep, ref: str) -> Response:
+    fields = await checked_form(request, viewer)
+    if fields.get("type") != "functional":
+        fields.pop("team", None)  # a team is chosen only for a functional escalation
+    try:
+        missing = _check(fields)["reason"]
+        if missing:
+            raise Refusal(missing, fields)
+        data = parse(EscalationCreate, fields, ZoneInfo(zone_of(app, viewer)))
+        raised = escalations.raise_escalation(app, ref, data, viewer.name)
+    except Refusal as refusal:
+        return _escalate(request, app, viewer, ref, Failed("escalate", refusal.errors, fields), 422)
+    except DomainError as exc:
+        refused = Refusal.of(exc, fields, "type")
+        return _escalate(request, app, viewer, ref, Failed("escalate", refused.errors, fields), 422)
+    return RedirectResponse(f"/cases/{ref}#escalation-{raised.id}", status_code=303)
+
+
+async def _on_escalation(
+    request: Request,
+    app: App,
+    viewer: Viewer,
+    escalation_id: int,
+    action: str,
+    model: type[BaseModel],
+    use: Any,
+    default_field: str,
+) -> Response:
+    """One lifecycle action, with its refusals shown in that escalation's own form."""
+    try:
+        ref = case_ref_of(app, EscalationRow, escalation_id)
+    except DomainError as exc:
+        return render(request, viewer, "refused.html", status=404, message=exc.message)
+    form = f"{action}-{escalation_id}"
+    return await act(request, app, viewer, ref, form, model, use, default_field)
+
+
+class _Nothing(BaseModel):
+    """The approve form carries no fields but its CSRF token."""
+
+
+@router.post("/escalations/{escalation_id}/{action}")
+async def escalation_action(
+    request: Request,
+    app: AppDep,
+    viewer: ViewerDep,
+    action: str,
+    escalation_id: int = Id,
+) -> Response:
+    me, eid = viewer.name, escalation_id
+    actions: dict[str, tuple[type[BaseModel], Any, str]] = {
+        "acknowledge": (
+            Acknowledgement,
+            lambda d: escalations.acknowledge(app, eid, d.rating, me),
+            "rating",
+        ),
+        "reason": (ReasonIn, lambda d: escalations.supply_reason(app, eid, d, me), "text"),
+        "approve": (_Nothing, lambda d: _approve(app, viewer, eid), "form"),
+        "reject": (Rejection, lambda d: escalations.reject(app, eid, d.reason, me), "reason"),
+        "plan": (PlanProposal, lambda d: escalations.propose_plan(app, eid, d, me), "items"),
+        "accept": (
+            PlanDecision,
+            lambda d: escalations.decide_plan(app, eid, True, d, me),
+            "comment",
+        ),
+        "refuse": (
+            PlanDecision,
+            lambda d: escalations.decide_plan(app, eid, False, d, me),
+            "comment",
+        ),
+        "resolve": (Resolution, lambda d: escalations.resolve(app, eid, d, me), "outcome"),
+    }
+    if action not in actions:
+        return render(request, viewer, "refused.html", status=404, message="no such action")
+    model, use, field = actions[action]
+    return await _on_escalation(request, app, viewer, eid, action, model, use, field)
+
+
+def _approve(app: App, viewer: Viewer, escalation_id: int) -> None:
+    if not viewer.may("manager"):
+        raise DomainError("only a manager may approve an escalation", "form")
+    escalations.approve(app, escalation_id, viewer.name)
+
+
+@router.post("/handovers/{handover_id}/{answer}")
+async def answer_handover(
+    request: Request,
+    app: AppDep,
+    viewer: ViewerDep,
+    answer: str,
+    handover_id: int = Id,
+) -> Response:
+    """Accepting moves the case to the receiver; declining needs a reason."""
+    uses: dict[str, tuple[type[BaseModel], Any]] = {
+        "accept": (_Nothing, lambda d: handovers.accept(app, handover_id, viewer.name)),
+        "decline": (
+            HandoverDecline,
+            lambda d: handovers.decline(app, handover_id, d.reason, viewer.name),
+        ),
+    }
+    try:
+        ref = case_ref_of(app, Handover, handover_id)
+    except DomainError as exc:
+        return render(request, viewer, "refused.html", status=404, message=exc.message)
+    if answer not in uses:
+        return render(request, viewer, "refused.html", status=404, message="no such answer")
+    model, use = uses[answer]
+    form = f"handover-{handover_id}"
+    return await act(request, app, viewer, ref, form, model, use, "reason")
