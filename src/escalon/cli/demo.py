@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,12 +16,12 @@ from sqlalchemy import select
 from escalon.cli import demo_stories
 from escalon.cli.common import handle_errors
 from escalon.schemas.cases import CaseCreate, CaseRead, CommentCreate, StatusChange
-from escalon.services import cases, policies, tokens
+from escalon.services import accounts, cases, policies, tokens
 from escalon.services.context import App
 from escalon.services.sandbox import init_database
 from escalon.services.timers import advance
 from escalon.store.engine import make_engine
-from escalon.store.models import Case, Event
+from escalon.store.models import Case, Event, User
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "escalon.yaml"
 LOCAL = ZoneInfo("Europe/Budapest")
@@ -93,15 +95,42 @@ def _report_events(app: App, seen: int) -> int:
     return rows[-1][0].id if rows else seen
 
 
-def seed(app: App) -> str:
-    """Load the example organisation (and, into an empty database, a few cases); return a token."""
+# Web sign-ins for the example's people: an agent, her team lead, the IT director, Olga.
+DEMO_USERS = (
+    ("anna", "agent", "Anna Kovács", None),
+    ("csilla", "manager", "Csilla Nagy", None),
+    ("gabor", "admin", "Gábor Kiss", None),
+    ("olga", "agent", "Olga Ivanova", "ru"),
+)
+
+
+@dataclass(frozen=True)
+class Seeded:
+    token: str  # an admin API token
+    password: str | None  # the demo users' password, when this seed created them
+    users: tuple[str, ...]
+
+
+def seed(app: App) -> Seeded:
+    """Load the example organisation, and into an empty database a few cases and the demo
+    users (one fresh random password for all of them, printed once)."""
     policies.apply_policy(app, EXAMPLE.read_text(encoding="utf-8"), "demo", str(EXAMPLE))
     with app.reading() as session:
         empty = session.scalar(select(Case.id).limit(1)) is None
+        known = set(session.scalars(select(User.name)))
     if empty:
         for data in DEMO_CASES:
             cases.create_case(app, data, "demo")
-    return tokens.create_token(app, "demo-admin", "admin", actor="demo")
+    password = secrets.token_urlsafe(12)
+    made = []
+    for name, role, display, language in DEMO_USERS:
+        if name not in known:
+            accounts.create_user(
+                app, name, password, role, display_name=display, language=language, actor="demo"
+            )
+            made.append(name)
+    token = tokens.create_token(app, "demo-admin", "admin", actor="demo")
+    return Seeded(token, password if made else None, tuple(made))
 
 
 def _script(refs: list[str]) -> list[tuple[timedelta, str, Callable[[App], object] | None]]:

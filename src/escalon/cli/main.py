@@ -86,8 +86,11 @@ def serve(
     init_database(make_engine(settings.database_url))
     application = open_app()
     if demo_data:
-        token_value = demo.seed(application)
-        typer.echo(f"demo data loaded; admin token: {token_value}")
+        seeded = demo.seed(application)
+        typer.echo(f"demo data loaded; admin token: {seeded.token}")
+        if seeded.password:
+            names = ", ".join(seeded.users)
+            typer.echo(f"web sign-in as {names} with the password {seeded.password}")
     run_server(
         application,
         host or settings.host,

@@ -69,13 +69,7 @@ def create_user(
         raise InvalidValue(f"{role!r} is not a role ({', '.join(ROLES)})", "role")
     if len(password) < SHORTEST_PASSWORD:
         raise InvalidValue(f"a password needs at least {SHORTEST_PASSWORD} characters", "password")
-    if language is not None and language not in LANGUAGES:
-        raise InvalidValue(f"{language!r} is not one of {', '.join(LANGUAGES)}", "language")
-    if timezone is not None:
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidValue(f"{timezone!r} is not an IANA time zone", "timezone") from None
+    _check_preferences(language, timezone)
     now = app.clock.now()
     with app.transaction() as session:
         if session.scalar(select(User.id).where(User.name == name)) is not None:
@@ -93,6 +87,27 @@ def create_user(
             session, row, at=now, actor=actor, action="user_created", entity="user",
             data={"name": name, "role": role},
         )  # fmt: skip
+
+
+def _check_preferences(language: str | None, timezone: str | None) -> None:
+    if language is not None and language not in LANGUAGES:
+        raise InvalidValue(f"{language!r} is not one of {', '.join(LANGUAGES)}", "language")
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidValue(f"{timezone!r} is not an IANA time zone", "timezone") from None
+
+
+def set_preferences(app: App, name: str, language: str | None, timezone: str | None) -> None:
+    """A user's own language and time zone; None means "from the browser" and "from the
+    person I am in the organisation"."""
+    _check_preferences(language, timezone)
+    with app.transaction() as session:
+        user = session.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise InvalidValue(f"user {name!r} does not exist", "name")
+        user.language, user.timezone = language, timezone
 
 
 def sign_in(app: App, name: str, password: str) -> tuple[str, Viewer]:

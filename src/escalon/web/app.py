@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from escalon.web import board, case_pages, config_view, escalation_pages, pages
+from escalon.web import board, case_pages, config_view, escalation_pages, pages, settings_page
 from escalon.web.rendering import render
 from escalon.web.session import BadForm, SignInNeeded, login_path
 
@@ -15,6 +15,7 @@ def install(api: FastAPI) -> None:
     api.include_router(pages.router)
     api.include_router(board.router)
     api.include_router(config_view.router)
+    api.include_router(settings_page.router)
     api.include_router(escalation_pages.router)  # before the case actions: …/escalate
     api.include_router(case_pages.router)
     api.mount("/static", StaticFiles(packages=[("escalon.web", "static")]), name="static")

@@ -7,7 +7,6 @@ message beside the field that caused it and everything the user typed still in p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +28,7 @@ from escalon.services import cases, escalations, explain, handovers, stakeholder
 from escalon.services.accounts import Viewer
 from escalon.services.context import App
 from escalon.services.notifications import list_notifications
-from escalon.web.forms import Refusal, parse
+from escalon.web.forms import Failed, Refusal, parse
 from escalon.web.pages import choices_of, zone_of
 from escalon.web.rendering import render
 from escalon.web.session import ViewerDep, checked_form
@@ -60,15 +59,6 @@ def allowed(state: str) -> set[str]:
 
 def reason_categories() -> list[tuple[str, str]]:
     return options("reason")
-
-
-@dataclass(frozen=True)
-class Failed:
-    """The form that was refused on this page: its name, its errors and its values."""
-
-    form: str
-    errors: dict[str, str]
-    values: dict[str, str]
 
 
 @router.get("/cases/new")

@@ -36,8 +36,8 @@ from escalon.services.context import App
 from escalon.services.editing import case_ref_of
 from escalon.services.policies import current_version_id
 from escalon.store.models import EscalationRow, Handover
-from escalon.web.case_pages import Failed, act, reason_categories
-from escalon.web.forms import Refusal, nested, parse
+from escalon.web.case_pages import act, reason_categories
+from escalon.web.forms import Failed, Refusal, nested, parse
 from escalon.web.pages import zone_of
 from escalon.web.rendering import render
 from escalon.web.session import ViewerDep, checked_form

@@ -44,6 +44,15 @@ MESSAGES = {
 }
 
 
+@dataclass(frozen=True)
+class Failed:
+    """The form that was refused on this page: its name, its errors and its values."""
+
+    form: str
+    errors: dict[str, str]
+    values: dict[str, str]
+
+
 @dataclass
 class Refusal(Exception):
     """What was wrong with a form, field by field, and what the user had typed."""
