@@ -144,13 +144,13 @@ def screenshot_dir() -> Path:
     return Path(os.environ.get(SCREENSHOTS_ENV) or ROOT / "build" / "screenshots")
 
 
-def shot(page: Page, name: str) -> Path:
-    """Save a full-page PNG of `page` as NAME.png in $ESCALON_SCREENSHOTS (default
-    build/screenshots/ in the repository) and return its path."""
+def shot(page: Page, name: str, full_page: bool = True) -> Path:
+    """Save a PNG of `page` (the whole page, or what the window shows) as NAME.png in
+    $ESCALON_SCREENSHOTS (default build/screenshots/ in the repository); return its path."""
     if not SHOT_NAME.fullmatch(name):
         raise ValueError(f"screenshot name {name!r}: use letters, digits, '_', '-' and '.'")
     directory = screenshot_dir()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.png"
-    page.screenshot(path=path, full_page=True, type="png")
+    page.screenshot(path=path, full_page=full_page, type="png")
     return path

@@ -78,7 +78,7 @@ def test_a_case_is_escalated_acknowledged_and_planned_in_the_browser(
     lead.goto(f"{base}/board")
     board_row = lead.get_by_role("row").filter(has_text=ref)
     expect(board_row).to_contain_text("unacknowledged")
-    shot(lead, "board")
+    shot(lead, "board-unacknowledged")
     lead.goto(f"{base}/queue?view=escalated")
     lead.get_by_role("row").filter(has_text=ref).get_by_role("link", name=ref).click()
     mine = lead.locator("article.escalation").filter(has_text=REASON)
