@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from escalon.api.deps import AppDep
-from escalon.core import case as case_rules
 from escalon.core import escalation as rules
 from escalon.core.errors import DomainError
 from escalon.core.escalation import Action
@@ -28,15 +27,13 @@ from escalon.services import cases, escalations, explain, handovers, stakeholder
 from escalon.services.accounts import Viewer
 from escalon.services.context import App
 from escalon.services.notifications import list_notifications
-from escalon.web.forms import Failed, Refusal, parse
+from escalon.web.forms import Failed, Refusal, compact_rows, parse
 from escalon.web.pages import choices_of, zone_of
 from escalon.web.rendering import render
 from escalon.web.session import ViewerDep, checked_form
-from escalon.web.words import options
+from escalon.web.words import WORDS, options
 
 router = APIRouter(include_in_schema=False)
-KINDS = ("incident", "service_request", "complaint", "compliance", "hr", "quality", "project")
-RISKS = ("security", "data_loss", "legal", "safety", "reputation")
 LONGEST_TIMELINE = 500
 PLAN_ROWS = 4  # empty step rows the plan form offers; blank rows are left out
 # Each lifecycle action a person takes, and the form (and URL) that takes it.
@@ -71,7 +68,7 @@ def _new_case(
 ) -> HTMLResponse:
     return render(
         request, viewer, "case_new.html", status=status, zone=zone_of(app, viewer),
-        failed=failed, kinds=KINDS, risks=RISKS, choices=choices_of(app),
+        failed=failed, risks=list(WORDS["risk"]), choices=choices_of(app),
     )  # fmt: skip
 
 
@@ -122,7 +119,7 @@ def show_case(
         escalations=escalations.list_escalations(app, page).items,
         handovers=handovers.list_for_case(app, ref), timeline=timeline,
         now=app.clock.now(), failed=failed or Failed("", {}, {}),
-        statuses=case_rules.STATUSES, choices=choices_of(app), allowed=allowed,
+        choices=choices_of(app), allowed=allowed,
         categories=reason_categories(), plan_rows=PLAN_ROWS,
         outcomes=options("outcome"),
     )  # fmt: skip
@@ -137,10 +134,12 @@ async def act(
     model: type[BaseModel],
     use: Any,
     default_field: str,
+    anchor: str | None = None,
 ) -> Response:
-    """Run one action form: parse it into `model`, call `use(data)`, then back to the case;
-    a refusal re-renders the case page with the message beside the field."""
-    fields = await checked_form(request, viewer)
+    """Run one action form: parse it into `model`, call `use(data)`, then back to the case
+    (at `anchor`, else at the form); a refusal re-renders the case page with the message
+    beside the field."""
+    fields = compact_rows(await checked_form(request, viewer))
     try:
         use(parse(model, fields, ZoneInfo(zone_of(app, viewer))))
     except Refusal as refusal:
@@ -148,7 +147,7 @@ async def act(
     except DomainError as exc:
         refused = Refusal.of(exc, fields, default_field)
         return show_case(request, app, viewer, ref, Failed(form, refused.errors, fields), 422)
-    return RedirectResponse(f"/cases/{ref}#{form}", status_code=303)
+    return RedirectResponse(f"/cases/{ref}#{anchor or form}", status_code=303)
 
 
 # POST /cases/{ref}/{action}: the form's name, its schema, the use case, the field a

@@ -10,7 +10,7 @@ handoff's) while they type, from the same core rules the service applies.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
@@ -43,7 +43,7 @@ from escalon.web.rendering import render
 from escalon.web.session import ViewerDep, checked_form
 
 router = APIRouter(include_in_schema=False)
-Id = Path(ge=1, le=2**31 - 1)
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]  # one alias, a fresh Path per parameter
 
 
 @router.get("/cases/{ref}/escalate")
@@ -95,6 +95,10 @@ async def escalate_check(request: Request, app: AppDep, viewer: ViewerDep, ref: 
 @router.post("/cases/{ref}/escalate")
 async def escalate(request: Request, app: AppDep, viewer: ViewerDep, ref: str) -> Response:
     fields = await checked_form(request, viewer)
+    try:
+        cases.get_case(app, ref)
+    except DomainError as exc:
+        return render(request, viewer, "refused.html", status=404, message=exc.message)
     if fields.get("type") != "functional":
         fields.pop("team", None)  # a team is chosen only for a functional escalation
     try:
@@ -126,8 +130,8 @@ async def _on_escalation(
         ref = case_ref_of(app, EscalationRow, escalation_id)
     except DomainError as exc:
         return render(request, viewer, "refused.html", status=404, message=exc.message)
-    form = f"{action}-{escalation_id}"
-    return await act(request, app, viewer, ref, form, model, use, default_field)
+    form, anchor = f"{action}-{escalation_id}", f"escalation-{escalation_id}"
+    return await act(request, app, viewer, ref, form, model, use, default_field, anchor)
 
 
 class _Nothing(BaseModel):
@@ -140,7 +144,7 @@ async def escalation_action(
     app: AppDep,
     viewer: ViewerDep,
     action: str,
-    escalation_id: int = Id,
+    escalation_id: Id,
 ) -> Response:
     me, eid = viewer.name, escalation_id
     actions: dict[str, tuple[type[BaseModel], Any, str]] = {
@@ -149,7 +153,7 @@ async def escalation_action(
             lambda d: escalations.acknowledge(app, eid, d.rating, me),
             "rating",
         ),
-        "reason": (ReasonIn, lambda d: escalations.supply_reason(app, eid, d, me), "text"),
+        "reason": (ReasonIn, lambda d: _supply_reason(app, eid, d, me), "text"),
         "approve": (_Nothing, lambda d: _approve(app, viewer, eid), "form"),
         "reject": (Rejection, lambda d: escalations.reject(app, eid, d.reason, me), "reason"),
         "plan": (PlanProposal, lambda d: escalations.propose_plan(app, eid, d, me), "items"),
@@ -171,6 +175,15 @@ async def escalation_action(
     return await _on_escalation(request, app, viewer, eid, action, model, use, field)
 
 
+def _supply_reason(app: App, escalation_id: int, data: ReasonIn, actor: str) -> None:
+    """Every problem of the reason at once, beside this form's own `category` and `text`."""
+    problems = rules.reason_problems(data.category, data.text, data.deadline, data.consequence)
+    if problems:
+        named = {(p.field or "text").removeprefix("reason."): p.message for p in problems}
+        raise Refusal(named)
+    escalations.supply_reason(app, escalation_id, data, actor)
+
+
 def _approve(app: App, viewer: Viewer, escalation_id: int) -> None:
     if not viewer.may("manager"):
         raise DomainError("only a manager may approve an escalation", "form")
@@ -183,7 +196,7 @@ async def answer_handover(
     app: AppDep,
     viewer: ViewerDep,
     answer: str,
-    handover_id: int = Id,
+    handover_id: Id,
 ) -> Response:
     """Accepting moves the case to the receiver; declining needs a reason."""
     uses: dict[str, tuple[type[BaseModel], Any]] = {

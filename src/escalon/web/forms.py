@@ -86,6 +86,26 @@ def nested(fields: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:
     return _lists(root)
 
 
+def compact_rows(fields: dict[str, str]) -> dict[str, str]:
+    """Rows (`items.N.…`) left blank dropped and the rest numbered from 0, so that a refusal
+    points at the row as the page shows it again, not at the blank row above it."""
+    rows: dict[tuple[str, int], dict[str, str]] = {}
+    out: dict[str, str] = {}
+    for name, value in fields.items():
+        parts = name.split(".")
+        if len(parts) == 3 and _INDEX.match(parts[1]):
+            rows.setdefault((parts[0], int(parts[1])), {})[parts[2]] = value
+        else:
+            out[name] = value
+    kept: dict[str, int] = {}
+    for (prefix, _), row in sorted(rows.items()):
+        if any(v.strip() for v in row.values()):
+            number = kept.setdefault(prefix, 0)
+            out |= {f"{prefix}.{number}.{key}": value for key, value in row.items()}
+            kept[prefix] = number + 1
+    return out
+
+
 def _lists(node: dict[str, Any]) -> dict[str, Any]:
     """Dicts keyed 0, 1, 2 … become lists in that order (the rows of a plan)."""
     out: dict[str, Any] = {}

@@ -23,7 +23,7 @@ from jinja2 import Environment, select_autoescape
 from escalon import catalogs
 from escalon.notify.render import LANGUAGES
 from escalon.services.accounts import Viewer
-from escalon.web.words import WORDS
+from escalon.web.words import WORDS, options
 
 _environments: dict[str, Environment] = {}
 _lock = threading.Lock()
@@ -61,6 +61,7 @@ def _build(language: str) -> Environment:
         return str(say(WORDS[kind][value])) if value in WORDS.get(kind, {}) else value
 
     env.globals["word"] = word
+    env.globals["options"] = options
     env.filters["translated"] = lambda pairs: [(value, str(say(text))) for value, text in pairs]
     return env
 

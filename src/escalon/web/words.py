@@ -42,6 +42,22 @@ WORDS: dict[str, dict[str, str]] = {
         "deadline_renegotiated": N_("deadline renegotiated"),
     },
     "metric": dict(METRICS),
+    "kind": {
+        "incident": N_("incident"),
+        "service_request": N_("service request"),
+        "complaint": N_("complaint"),
+        "compliance": N_("compliance"),
+        "hr": N_("HR"),
+        "quality": N_("quality"),
+        "project": N_("project"),
+    },
+    "risk": {
+        "security": N_("security"),
+        "data_loss": N_("data loss"),
+        "legal": N_("legal"),
+        "safety": N_("safety"),
+        "reputation": N_("reputation"),
+    },
     "delivery": {
         "pending": N_("waiting to be sent"),
         "sending": N_("sending"),
