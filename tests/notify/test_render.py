@@ -3,7 +3,6 @@ plural forms, and catalogs that translate every message the templates use."""
 
 from __future__ import annotations
 
-import gettext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from jinja2.ext import babel_extract
 
 from escalon.notify import render as render_module
 from escalon.notify.render import LANGUAGES, TEMPLATES, UnknownTemplate, render
+from tests.support.catalogs import assert_plural_rule_agrees_with_cldr
 
 PACKAGE = Path(render_module.__file__).parent
 TRANSLATED = tuple(code for code in LANGUAGES if code != "en")
@@ -304,11 +304,4 @@ def test_every_message_is_translated(language: str) -> None:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_catalogs_plural_rule_agrees_with_cldr(language: str) -> None:
-    """Over whole numbers, the header's forms and Babel's CLDR categories split alike."""
-    catalog = _catalog(language)
-    form = gettext.c2py(catalog.plural_expr)
-    category = Locale.parse(language).plural_form
-    pairs = {(category(n), form(n)) for n in range(1000)}
-
-    assert len({c for c, _ in pairs}) == len({f for _, f in pairs}) == len(pairs)
-    assert len(pairs) == catalog.num_plurals
+    assert_plural_rule_agrees_with_cldr(_catalog(language), language)

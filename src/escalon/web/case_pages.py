@@ -30,7 +30,7 @@ from escalon.services.notifications import list_notifications
 from escalon.web.forms import Failed, Refusal, compact_rows, parse
 from escalon.web.pages import choices_of, zone_of
 from escalon.web.rendering import render
-from escalon.web.session import ViewerDep, checked_form
+from escalon.web.session import NO_SUCH_ACTION, ViewerDep, checked_form
 from escalon.web.words import WORDS, options
 
 router = APIRouter(include_in_schema=False)
@@ -167,7 +167,7 @@ async def case_action(
 ) -> Response:
     """Reply or note, status, priority override, stakeholder update, handover offer."""
     if action not in ACTIONS:
-        return render(request, viewer, "refused.html", status=404, message="no such action")
+        return render(request, viewer, "refused.html", status=404, message=NO_SUCH_ACTION)
     form, model, use_case, field = ACTIONS[action]
 
     def use(data: BaseModel) -> None:

@@ -40,7 +40,7 @@ from escalon.web.case_pages import act, reason_categories
 from escalon.web.forms import Failed, Refusal, nested, parse
 from escalon.web.pages import zone_of
 from escalon.web.rendering import render
-from escalon.web.session import ViewerDep, checked_form
+from escalon.web.session import NO_SUCH_ACTION, ViewerDep, checked_form
 
 router = APIRouter(include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]  # one alias, a fresh Path per parameter
@@ -170,7 +170,7 @@ async def escalation_action(
         "resolve": (Resolution, lambda d: escalations.resolve(app, eid, d, me), "outcome"),
     }
     if action not in actions:
-        return render(request, viewer, "refused.html", status=404, message="no such action")
+        return render(request, viewer, "refused.html", status=404, message=NO_SUCH_ACTION)
     model, use, field = actions[action]
     return await _on_escalation(request, app, viewer, eid, action, model, use, field)
 
@@ -211,7 +211,7 @@ async def answer_handover(
     except DomainError as exc:
         return render(request, viewer, "refused.html", status=404, message=exc.message)
     if answer not in uses:
-        return render(request, viewer, "refused.html", status=404, message="no such answer")
+        return render(request, viewer, "refused.html", status=404, message=NO_SUCH_ACTION)
     model, use = uses[answer]
     form = f"handover-{handover_id}"
     return await act(request, app, viewer, ref, form, model, use, "reason")

@@ -19,6 +19,7 @@ from escalon.services.policies import current_version_id
 from escalon.web.rendering import render
 from escalon.web.session import (
     COOKIE,
+    EXPIRED,
     LOGIN_COOKIE,
     BadForm,
     ViewerDep,
@@ -51,7 +52,7 @@ async def login(request: Request, app: AppDep) -> Response:
     form = await form_of(request)
     sent, expected = form.get("csrf", ""), request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not secrets.compare_digest(sent, expected):
-        raise BadForm(403, "this form has expired; reload the page and send it again")
+        raise BadForm(403, EXPIRED)
     target = safe_next(form.get("next"))
     try:
         token, _ = accounts.sign_in(app, form.get("name", "").strip(), form.get("password", ""))

@@ -61,6 +61,7 @@ def _build(language: str) -> Environment:
         return str(say(WORDS[kind][value])) if value in WORDS.get(kind, {}) else value
 
     env.globals["word"] = word
+    env.filters["word_of"] = lambda value, kind: word(kind, value)
     env.globals["options"] = options
     env.filters["translated"] = lambda pairs: [(value, str(say(text))) for value, text in pairs]
     return env

@@ -16,10 +16,13 @@ from fastapi import Depends, Request
 
 from escalon.api.deps import AppDep
 from escalon.services.accounts import Viewer, viewer_of
+from escalon.vocabulary import N_
 
 COOKIE = "escalon_session"
 LOGIN_COOKIE = "escalon_login"  # the sign-in form's own CSRF token, before any session
 LONGEST_FORM = 200_000
+EXPIRED = N_("This form has expired: reload the page and send it again.")
+NO_SUCH_ACTION = N_("There is no such action here.")
 
 
 class SignInNeeded(Exception):
@@ -50,11 +53,11 @@ async def form_of(request: Request) -> dict[str, str]:
     """The url-encoded fields of a posted form (htmx and plain forms send this encoding)."""
     body = await request.body()
     if len(body) > LONGEST_FORM:
-        raise BadForm(413, "the form is too large")
+        raise BadForm(413, N_("The form is too large."))
     try:
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
     except UnicodeDecodeError:
-        raise BadForm(400, "the form is not UTF-8") from None
+        raise BadForm(400, N_("The form is not UTF-8.")) from None
 
 
 async def checked_form(request: Request, viewer: Viewer) -> dict[str, str]:
@@ -62,7 +65,7 @@ async def checked_form(request: Request, viewer: Viewer) -> dict[str, str]:
     fields = await form_of(request)
     sent = request.headers.get("x-csrf-token") or fields.pop("csrf", "")
     if not hmac.compare_digest(sent.encode(), viewer.csrf.encode()):
-        raise BadForm(403, "this form has expired; reload the page and send it again")
+        raise BadForm(403, EXPIRED)
     return fields
 
 

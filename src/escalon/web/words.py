@@ -58,6 +58,19 @@ WORDS: dict[str, dict[str, str]] = {
         "safety": N_("safety"),
         "reputation": N_("reputation"),
     },
+    "handoff": {
+        "summary": N_("Summary"),
+        "steps_taken": N_("Steps already taken"),
+        "impact": N_("Impact"),
+        "customer": N_("Customer"),
+        "time_constraints": N_("Time constraints"),
+        "help_needed": N_("The help you need"),
+    },
+    "handover": {
+        "offered": N_("offered"),
+        "accepted": N_("accepted"),
+        "declined": N_("declined"),
+    },
     "delivery": {
         "pending": N_("waiting to be sent"),
         "sending": N_("sending"),
