@@ -16,7 +16,7 @@ from jinja2.ext import babel_extract
 
 from escalon.notify import render as render_module
 from escalon.notify.render import LANGUAGES, TEMPLATES, UnknownTemplate, render
-from tests.support.catalogs import assert_plural_rule_agrees_with_cldr
+from tests.support.catalogs import assert_plural_rule_agrees_with_cldr, untranslated
 
 PACKAGE = Path(render_module.__file__).parent
 TRANSLATED = tuple(code for code in LANGUAGES if code != "en")
@@ -289,17 +289,7 @@ def test_the_templates_use_plural_messages() -> None:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_is_translated(language: str) -> None:
-    catalog = _catalog(language)
-    untranslated = []
-    for msgid in _msgids():
-        message = catalog.get(msgid)
-        strings = () if message is None else message.string
-        forms = strings if isinstance(strings, tuple) else (strings,)
-        expected = catalog.num_plurals if isinstance(msgid, tuple) else 1
-        if len(forms) != expected or not all(forms) or (message and message.fuzzy):
-            untranslated.append(msgid)
-
-    assert untranslated == []
+    assert untranslated(_catalog(language), _msgids()) == []
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

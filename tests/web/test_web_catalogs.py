@@ -19,7 +19,7 @@ from jinja2.ext import babel_extract
 from escalon import web
 from escalon.notify.render import LANGUAGES
 from escalon.web.rendering import environment, span
-from tests.support.catalogs import assert_plural_rule_agrees_with_cldr
+from tests.support.catalogs import assert_plural_rule_agrees_with_cldr, untranslated
 
 PACKAGE = Path(web.__file__).parent
 TRANSLATED = tuple(code for code in LANGUAGES if code != "en")
@@ -120,16 +120,7 @@ def test_every_language_but_english_has_a_catalog() -> None:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_is_translated(language: str) -> None:
-    catalog = _catalog(language)
-    untranslated = []
-    for msgid in sorted(_msgids(), key=str):
-        message = catalog.get(msgid)
-        forms = _forms(message)
-        expected = catalog.num_plurals if isinstance(msgid, tuple) else 1
-        if len(forms) != expected or not all(forms) or (message and message.fuzzy):
-            untranslated.append(msgid)
-
-    assert untranslated == []
+    assert untranslated(_catalog(language), _msgids()) == []
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
