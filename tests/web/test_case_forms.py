@@ -9,7 +9,7 @@ import typing
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -29,6 +29,7 @@ from escalon.schemas.escalations import (
 )
 from escalon.services import accounts, cases, escalations, handovers
 from escalon.services.context import App
+from escalon.services.timers import advance
 from escalon.web.words import WORDS
 from tests.web.signing import PASSWORD, csrf_of, sign_in
 
@@ -777,3 +778,20 @@ def test_an_unknown_escalation_or_action_is_not_found(app: App, anna: Person) ->
 )
 def test_every_value_of_the_core_has_a_word(kind: str, values: list[str]) -> None:
     assert [v for v in values if v not in WORDS[kind]] == []
+
+
+def test_a_clock_whose_warning_has_fired_still_counts_down_in_warning(
+    app: App, anna: Person
+) -> None:
+    """Once the warning fires its instant is no longer kept: the page must not fall back
+    to "on track" (a P2's first response warns at 09:45 and is due at 10:00)."""
+    ref = open_case(app)
+    advance(app, timedelta(hours=1, minutes=50))  # 09:50 in Budapest
+    clock = next(c for c in cases.get_case(app, ref).clocks if c.metric == "first_response")
+    assert clock.warned and clock.warn_at is None
+
+    row = re.search(
+        r"<th scope=\"row\">first response</th>.*?</tr>", anna.get(f"/cases/{ref}").text, re.S
+    )
+    assert row and 'class="countdown warning"' in row.group(0)
+    assert ">warning</span>" in row.group(0)

@@ -73,6 +73,8 @@ TRANSITIONS: Mapping[tuple[State, Action], State] = {
     (S.PLAN_ACCEPTED, A.PROPOSE_PLAN): S.PLAN_PROPOSED,
 }
 OPEN = frozenset(set(State) - {S.RESOLVED, S.REJECTED, S.CLOSED_NO_REASON})
+# Open and answered by nobody yet: what "unacknowledged" means on every list and board.
+UNACKNOWLEDGED = frozenset({S.REQUESTED, S.PENDING_APPROVAL})
 SYSTEM_ACTIONS = frozenset({A.REQUEST_APPROVAL, A.CLOSE_NO_REASON})  # never a person's
 
 

@@ -61,6 +61,17 @@ def select_policy(policies: Sequence[SlaPolicy], facts: Mapping[str, Any]) -> Sl
     return next((p for p in policies if p.when.matches(facts)), None)
 
 
+def signal(breached: bool, warned: bool, warn_due_at: datetime | None, now: datetime) -> str:
+    """What a countdown shows: "breached", "warning" (the warning has fired, or its instant
+    has passed before the worker got to it) or "on-track". Once fired, a warning's instant
+    is no longer kept, so `warned` must be asked too."""
+    if breached:
+        return "breached"
+    if warned or (warn_due_at is not None and warn_due_at <= now):
+        return "warning"
+    return "on-track"
+
+
 @dataclass(frozen=True)
 class Clock:
     metric: Metric

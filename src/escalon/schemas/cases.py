@@ -152,6 +152,7 @@ class ClockRead(BaseModel):
     consumed_seconds: float
     due_at: datetime | None
     warn_at: datetime | None
+    warned: bool = False  # the warning has fired (its instant is then no longer kept)
     breached: bool
     breached_at: datetime | None
     met_at: datetime | None

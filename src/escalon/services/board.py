@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from escalon.core import escalation as rules
-from escalon.core.escalation import State
 from escalon.core.paths import Level, TargetRef
 from escalon.core.policy import Policy
 from escalon.services import escalating, oncall
@@ -22,7 +21,6 @@ from escalon.store.models import Case, EscalationRow, SlaClock
 LONGEST = 500  # open escalations shown; the longest waiting ones first
 BREACH_WINDOW = timedelta(days=7)
 BREACHES_SHOWN = 20
-WAITING = frozenset({State.REQUESTED, State.PENDING_APPROVAL})  # reached nobody's answer yet
 
 
 @dataclass(frozen=True)
@@ -165,7 +163,7 @@ def _line(
         targets=tuple(_target(policy, t) for t in refs),
         level_entered_at=row.level_entered_at,
         at_level=now - row.level_entered_at,
-        unacknowledged=row.state in WAITING,
+        unacknowledged=row.state in rules.UNACKNOWLEDGED,
     )
 
 

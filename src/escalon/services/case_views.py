@@ -83,6 +83,7 @@ def read_case(session: Session, row: Case, clocks: Sequence[Clock] | None = None
                 consumed_seconds=c.consumed.total_seconds(),
                 due_at=c.due_at,
                 warn_at=c.warn_due_at,
+                warned=c.warned,
                 breached=c.breached,
                 breached_at=c.breached_at,
                 met_at=c.met_at,

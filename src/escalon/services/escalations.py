@@ -200,8 +200,7 @@ def list_escalations(app: App, flt: EscalationFilter) -> EscalationPage:
         with app.reading() as session:
             find_case(session, flt.case)
     if flt.unacknowledged is not None:
-        waiting = (State.REQUESTED.value, State.PENDING_APPROVAL.value)
-        cond = EscalationRow.state.in_(waiting)
+        cond = EscalationRow.state.in_(rules.UNACKNOWLEDGED)
         query = query.where(cond if flt.unacknowledged else ~cond)
     with app.reading() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

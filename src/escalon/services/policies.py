@@ -30,7 +30,7 @@ def current_version_id(session: Session) -> int | None:
     return session.scalar(select(PolicyVersion.id).order_by(PolicyVersion.id.desc()).limit(1))
 
 
-def _info(row: PolicyVersion, unchanged: bool = False) -> PolicyInfo:
+def info_of(row: PolicyVersion, unchanged: bool = False) -> PolicyInfo:
     return PolicyInfo(row.id, row.created_at, row.created_by, row.checksum, row.source, unchanged)
 
 
@@ -48,7 +48,7 @@ def apply_policy(app: App, text: str, actor: str, filename: str = "escalon.yaml"
     with app.transaction() as session:
         latest = session.scalar(select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(1))
         if latest is not None and latest.checksum == checksum:
-            return _info(latest, unchanged=True)
+            return info_of(latest, unchanged=True)
         row = PolicyVersion(
             created_at=now,
             created_by=actor,
@@ -60,16 +60,16 @@ def apply_policy(app: App, text: str, actor: str, filename: str = "escalon.yaml"
             session, row, at=now, actor=actor, action="policy_applied", entity="policy",
             data={"checksum": checksum, "file": filename},
         )  # fmt: skip
-        return _info(row)
+        return info_of(row)
 
 
 def current_policy(app: App) -> PolicyInfo | None:
     with app.reading() as session:
         row = session.scalar(select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(1))
-        return _info(row) if row else None
+        return info_of(row) if row else None
 
 
 def list_versions(app: App) -> list[PolicyInfo]:
     with app.reading() as session:
         rows = session.scalars(select(PolicyVersion).order_by(PolicyVersion.id.desc()))
-        return [_info(row) for row in rows]
+        return [info_of(row) for row in rows]

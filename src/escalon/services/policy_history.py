@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -13,18 +12,16 @@ from sqlalchemy import select
 from escalon.core.errors import NotFound
 from escalon.policy.lint import LintResult
 from escalon.services.context import App
-from escalon.services.policies import PolicyInfo, current_policy, lint_policy
+from escalon.services.policies import (
+    PolicyInfo,
+    current_policy,
+    info_of,
+    lint_policy,
+    list_versions,
+)
 from escalon.store.models import PolicyVersion
 
 CONTEXT_LINES = 3
-
-
-@dataclass(frozen=True)
-class Version:
-    number: int
-    created_at: datetime
-    created_by: str
-    checksum: str
 
 
 @dataclass(frozen=True)
@@ -33,7 +30,7 @@ class Overview:
 
     current: PolicyInfo
     lint: LintResult
-    versions: tuple[Version, ...]
+    versions: tuple[PolicyInfo, ...]
 
 
 @dataclass(frozen=True)
@@ -44,8 +41,8 @@ class DiffLine:
 
 @dataclass(frozen=True)
 class VersionDiff:
-    version: Version
-    previous: Version | None  # None: the first version, compared with nothing
+    version: PolicyInfo
+    previous: PolicyInfo | None  # None: the first version, compared with nothing
     lines: tuple[DiffLine, ...]
 
 
@@ -54,22 +51,13 @@ def overview(app: App) -> Overview | None:
     current = current_policy(app)
     if current is None:
         return None
-    return Overview(current, _lint(current.source), history(app))
+    return Overview(current, _lint(current.source), tuple(list_versions(app)))
 
 
 @lru_cache(maxsize=8)
 def _lint(source: str) -> LintResult:
     """A stored version never changes, so its lint is worked out once per process."""
     return lint_policy(source)
-
-
-def history(app: App) -> tuple[Version, ...]:
-    """Every version applied, newest first, without their sources."""
-    query = select(
-        PolicyVersion.id, PolicyVersion.created_at, PolicyVersion.created_by, PolicyVersion.checksum
-    ).order_by(PolicyVersion.id.desc())
-    with app.reading() as session:
-        return tuple(Version(*row) for row in session.execute(query))
 
 
 def diff(app: App, number: int) -> VersionDiff:
@@ -85,22 +73,20 @@ def diff(app: App, number: int) -> VersionDiff:
             .limit(1)
         )
         old, new = (before.source if before else ""), row.source
-        previous = _version(before) if before else None
-        version = _version(row)
+        previous = info_of(before) if before else None
+        version = info_of(row)
     return VersionDiff(version, previous, tuple(diff_lines(old, new, previous, version)))
 
 
-def _version(row: PolicyVersion) -> Version:
-    return Version(row.id, row.created_at, row.created_by, row.checksum)
-
-
-def diff_lines(old: str, new: str, previous: Version | None, version: Version) -> list[DiffLine]:
+def diff_lines(
+    old: str, new: str, previous: PolicyInfo | None, version: PolicyInfo
+) -> list[DiffLine]:
     """Each line of the unified diff with what it is; the first two name the versions."""
     lines = difflib.unified_diff(
         old.splitlines(),
         new.splitlines(),
-        fromfile=f"version {previous.number}" if previous else "(none)",
-        tofile=f"version {version.number}",
+        fromfile=f"version {previous.version}" if previous else "(none)",
+        tofile=f"version {version.version}",
         n=CONTEXT_LINES,
         lineterm="",
     )

@@ -10,7 +10,8 @@ from datetime import datetime
 from sqlalchemy import Select, select
 
 from escalon.core.case import DONE
-from escalon.core.sla import Clock, ClockState
+from escalon.core.escalation import UNACKNOWLEDGED
+from escalon.core.sla import Clock, ClockState, signal
 from escalon.services.context import App
 from escalon.services.policies import current_version_id
 from escalon.store import clocks as clock_rows
@@ -46,11 +47,7 @@ class Row:
 
     def state(self, now: datetime) -> str:
         """on-track, warning or breached: what the countdown shows, in words and colour."""
-        if self.breached:
-            return "breached"
-        if self.warned or (self.warn_at is not None and self.warn_at <= now):
-            return "warning"
-        return "on-track"
+        return signal(self.breached, self.warned, self.warn_at, now)
 
 
 def queue(app: App, name: str, viewer: str, filters: Filters) -> list[Row]:
@@ -85,7 +82,7 @@ def _narrow(query: Select[Case], name: str, viewer: str, teams: tuple[str, ...])
             select(EscalationRow.case_id)
             .join(Notification, Notification.escalation_id == EscalationRow.id)
             .where(
-                EscalationRow.state == "requested",
+                EscalationRow.state.in_(UNACKNOWLEDGED),
                 Notification.recipient.in_([viewer, *teams]),
             )
         )

@@ -34,11 +34,10 @@ from escalon.services import cases, escalations, handovers
 from escalon.services.accounts import Viewer
 from escalon.services.context import App
 from escalon.services.editing import case_ref_of
-from escalon.services.policies import current_version_id
 from escalon.store.models import EscalationRow, Handover
 from escalon.web.case_pages import act, reason_categories
 from escalon.web.forms import Failed, Refusal, nested, parse
-from escalon.web.pages import zone_of
+from escalon.web.pages import choices_of, zone_of
 from escalon.web.rendering import render
 from escalon.web.session import NO_SUCH_ACTION, ViewerDep, checked_form
 
@@ -60,11 +59,9 @@ def escalate_page(request: Request, app: AppDep, viewer: ViewerDep, ref: str) ->
 def _escalate(
     request: Request, app: App, viewer: Viewer, ref: str, failed: Failed, status: int = 200
 ) -> HTMLResponse:
-    with app.reading() as session:
-        teams = sorted(app.policies.get(session, current_version_id(session)).teams)
     return render(
         request, viewer, "escalate.html", status=status, zone=zone_of(app, viewer),
-        case=cases.get_case(app, ref), failed=failed, teams=teams,
+        case=cases.get_case(app, ref), failed=failed, teams=choices_of(app)["teams"],
         categories=reason_categories(), parts=rules.HANDOFF_PARTS,
         check=_check(failed.values),
     )  # fmt: skip

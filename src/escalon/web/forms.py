@@ -62,7 +62,10 @@ class Refusal(Exception):
 
     @classmethod
     def of(cls, exc: DomainError, values: dict[str, str], default: str) -> Refusal:
-        return cls({exc.field or default: exc.message}, values)
+        """Beside the field the rule names, when the form has that field; a rule about
+        something the form has no input for (who acts, a record's state) is said above it."""
+        field = exc.field or default
+        return cls({field if field in values else "form": exc.message}, values)
 
 
 def nested(fields: dict[str, str], zone: ZoneInfo) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, select_autoescape
 
 from escalon import catalogs
+from escalon.core.sla import signal
 from escalon.notify.render import LANGUAGES
 from escalon.services.accounts import Viewer
 from escalon.web.words import WORDS, options
@@ -63,6 +64,7 @@ def _build(language: str) -> Environment:
     env.globals["word"] = word
     env.filters["word_of"] = lambda value, kind: word(kind, value)
     env.globals["options"] = options
+    env.globals["signal"] = signal
     env.filters["translated"] = lambda pairs: [(value, str(say(text))) for value, text in pairs]
     return env
 

@@ -9,7 +9,7 @@ from escalon.api.deps import AppDep
 from escalon.core.errors import DomainError
 from escalon.services import accounts
 from escalon.services.accounts import Viewer
-from escalon.web.forms import Failed
+from escalon.web.forms import Failed, Refusal
 from escalon.web.rendering import render
 from escalon.web.session import ViewerDep, checked_form
 
@@ -34,7 +34,7 @@ async def save_settings(request: Request, app: AppDep, viewer: ViewerDep) -> Res
     try:
         accounts.set_preferences(app, viewer.name, language, timezone)
     except DomainError as exc:
-        failed = Failed("settings", {exc.field or "language": exc.message}, fields)
+        failed = Failed("settings", Refusal.of(exc, fields, "language").errors, fields)
         # the page around the form stays in the language the user reads now
         return _page(request, viewer, failed, 422)
     return RedirectResponse("/settings?saved=1", status_code=303)
